@@ -1,0 +1,101 @@
+/// `2026-11-25T12:57:43.971415Z`: UTC, microseconds, as the Python SDK writes span times.
+enum ISOTimestamp {
+    /// The civil date of a day count since 1970-01-01 (Howard Hinnant's algorithm).
+    static func civil(days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days since 1970-01-01 of a civil date.
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = month > 2 ? month - 3 : month + 9
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// Writes the quoted timestamp of `nanos` (rounded to the nearest microsecond).
+    static func write(_ nanos: UInt64, into writer: inout JSONWriter, cache: inout Cache) {
+        let micros = (nanos + 500) / 1000
+        let seconds = micros / 1_000_000
+        if seconds != cache.seconds || cache.prefix.isEmpty {
+            cache.seconds = seconds
+            cache.prefix = prefix(seconds: Int64(seconds))
+        }
+        writer.byte(UInt8(ascii: "\""))
+        writer.raw(cache.prefix)
+        var fraction = micros % 1_000_000
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
+        for i in stride(from: 5, through: 0, by: -1) {
+            digits[i] = UInt8(ascii: "0") + UInt8(fraction % 10)
+            fraction /= 10
+        }
+        writer.raw(digits)
+        writer.raw("Z\"")
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.` for a second count.
+    static func prefix(seconds: Int64) -> [UInt8] {
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = seconds - days * 86_400
+        let (y, m, d) = civil(days: days)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let year = String(y)
+        let paddedYear = String(repeating: "0", count: max(0, 4 - year.count)) + year
+        let text = "\(paddedYear)-\(two(m))-\(two(d))T\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60))."
+        return Array(text.utf8)
+    }
+
+    /// The last second formatted, so spans ending within one second share the work.
+    struct Cache {
+        var seconds: UInt64 = 0
+        var prefix: [UInt8] = []
+    }
+
+    /// Nanoseconds since the epoch of `2026-11-25T12:57:43.971415Z` (fraction of 0–9 digits, `Z` or `+00:00`).
+    static func parse(_ text: some Collection<UInt8>) -> UInt64? {
+        let b = Array(text)
+        guard b.count >= 20 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var v: Int64 = 0
+            for i in range {
+                guard i < b.count, b[i] >= 0x30, b[i] <= 0x39 else { return nil }
+                v = v * 10 + Int64(b[i] - 0x30)
+            }
+            return v
+        }
+        guard let year = number(0..<4), b[4] == UInt8(ascii: "-"), let month = number(5..<7), b[7] == UInt8(ascii: "-"),
+              let day = number(8..<10), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "),
+              let hour = number(11..<13), b[13] == UInt8(ascii: ":"), let minute = number(14..<16),
+              b[16] == UInt8(ascii: ":"), let second = number(17..<19),
+              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
+        var i = 19
+        var nanos: Int64 = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") {
+            i += 1
+            var scale: Int64 = 100_000_000
+            let start = i
+            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
+                nanos += Int64(b[i] - 0x30) * scale
+                scale /= 10
+                i += 1
+            }
+            guard i > start, i - start <= 9 else { return nil }
+        }
+        let rest = b[i...]
+        guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
+        let total = (days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000_000 + nanos
+        return total >= 0 ? UInt64(total) : nil
+    }
+}

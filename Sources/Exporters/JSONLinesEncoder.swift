@@ -1,0 +1,160 @@
+import Telemetry
+
+/// Encodes spans as JSON Lines in the layout of the Python SDK's `ReadableSpan.to_json(indent=None)`.
+///
+/// Keys and separators follow that layout byte for byte, so our files diff cleanly against the Python
+/// tools' and each side reads the other's. What the layout lacks we add in keys the Python reader ignores:
+/// `trace_flags` (when not the sampled default), `scope`, and dropped counts (when non-zero).
+public struct JSONLinesEncoder {
+    private var writer = JSONWriter(capacity: 64 * 1024)
+    private var timeCache = ISOTimestamp.Cache()
+    private var resourceCache: (resource: Resource, bytes: [UInt8])?
+
+    public init() {}
+
+    /// The bytes encoded since the last `reset()`: whole lines, each ending in `\n`.
+    public var bytes: [UInt8] { writer.bytes }
+
+    /// Forgets the encoded bytes, keeping the buffer's capacity.
+    public mutating func reset() {
+        writer.bytes.removeAll(keepingCapacity: true)
+    }
+
+    /// Encodes one span as one line.
+    public mutating func encode(_ span: SpanRecord) {
+        writer.raw("{\"name\": ")
+        writer.string(span.name)
+        writer.raw(", \"context\": ")
+        context(span.context)
+        writer.raw(", \"kind\": ")
+        kind(span.kind)
+        writer.raw(", \"parent_id\": ")
+        if let parent = span.parentSpanID { writer.hexID(parent.value) } else { writer.raw("null") }
+        writer.raw(", \"start_time\": ")
+        ISOTimestamp.write(span.startTimeNanos, into: &writer, cache: &timeCache)
+        writer.raw(", \"end_time\": ")
+        ISOTimestamp.write(span.endTimeNanos, into: &writer, cache: &timeCache)
+        writer.raw(", \"status\": ")
+        status(span.status)
+        writer.raw(", \"attributes\": ")
+        writer.attributes(span.attributes)
+        writer.raw(", \"events\": [")
+        for (i, event) in span.events.enumerated() {
+            if i > 0 { writer.raw(", ") }
+            writer.raw("{\"name\": ")
+            writer.string(event.name)
+            writer.raw(", \"timestamp\": ")
+            ISOTimestamp.write(event.timeNanos, into: &writer, cache: &timeCache)
+            writer.raw(", \"attributes\": ")
+            writer.attributes(event.attributes)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.raw("], \"links\": [")
+        for (i, link) in span.links.enumerated() {
+            if i > 0 { writer.raw(", ") }
+            writer.raw("{\"context\": ")
+            context(link.context)
+            writer.raw(", \"attributes\": ")
+            writer.attributes(link.attributes)
+            writer.byte(UInt8(ascii: "}"))
+        }
+        writer.raw("], \"resource\": ")
+        resource(span.resource)
+        if span.context.traceFlags != .sampled {
+            writer.raw(", \"trace_flags\": ")
+            writer.unsigned(UInt64(span.context.traceFlags.rawValue))
+        }
+        if let scope = span.scope {
+            writer.raw(", \"scope\": {\"name\": ")
+            writer.string(scope.name)
+            if let version = scope.version {
+                writer.raw(", \"version\": ")
+                writer.string(version)
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+        dropped(", \"dropped_attributes\": ", span.droppedAttributes)
+        dropped(", \"dropped_events\": ", span.droppedEvents)
+        dropped(", \"dropped_links\": ", span.droppedLinks)
+        writer.raw("}\n")
+    }
+
+    private mutating func dropped(_ key: StaticString, _ count: Int) {
+        guard count > 0 else { return }
+        writer.raw(key)
+        writer.int(Int64(count))
+    }
+
+    private mutating func context(_ context: SpanContext) {
+        writer.raw("{\"trace_id\": ")
+        writer.traceID(context.traceID)
+        writer.raw(", \"span_id\": ")
+        writer.hexID(context.spanID.value)
+        writer.raw(", \"trace_state\": ")
+        if context.traceState.isEmpty {
+            writer.raw("\"[]\"")
+        } else {
+            writer.string(PythonRepr.traceState(context.traceState))
+        }
+        writer.byte(UInt8(ascii: "}"))
+    }
+
+    private mutating func kind(_ kind: SpanRecord.Kind) {
+        switch kind {
+        case .internal: writer.raw("\"SpanKind.INTERNAL\"")
+        case .server: writer.raw("\"SpanKind.SERVER\"")
+        case .client: writer.raw("\"SpanKind.CLIENT\"")
+        case .producer: writer.raw("\"SpanKind.PRODUCER\"")
+        case .consumer: writer.raw("\"SpanKind.CONSUMER\"")
+        }
+    }
+
+    private mutating func status(_ status: SpanRecord.Status) {
+        switch status {
+        case .unset: writer.raw("{\"status_code\": \"UNSET\"}")
+        case .ok: writer.raw("{\"status_code\": \"OK\"}")
+        case .error(let description):
+            writer.raw("{\"status_code\": \"ERROR\"")
+            if let description {
+                writer.raw(", \"description\": ")
+                writer.string(description)
+            }
+            writer.byte(UInt8(ascii: "}"))
+        }
+    }
+
+    /// The resource object, encoded once per resource: every span of a process shares it.
+    private mutating func resource(_ resource: Resource) {
+        if let cached = resourceCache, cached.resource === resource {
+            writer.raw(cached.bytes)
+            return
+        }
+        var w = JSONWriter(capacity: 512)
+        w.raw("{\"attributes\": ")
+        w.attributes(resource.attributes)
+        w.raw(", \"schema_url\": ")
+        w.string(resource.schemaURL)
+        w.byte(UInt8(ascii: "}"))
+        resourceCache = (resource, w.bytes)
+        writer.raw(w.bytes)
+    }
+}
+
+/// Python `repr` forms the JSON Lines layout embeds.
+enum PythonRepr {
+    /// `[('k', 'v'), ('k2', 'v2')]`, the repr of the Python SDK's TraceState items.
+    static func traceState(_ state: TraceState) -> String {
+        "[" + state.entries.map { "(\(string($0.key)), \(string($0.value)))" }.joined(separator: ", ") + "]"
+    }
+
+    /// A Python string repr: single quotes unless the text holds a single quote and no double quote.
+    static func string(_ s: String) -> String {
+        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
+        var out = String(quote)
+        for c in s {
+            if c == "\\" { out += "\\\\" } else if c == quote { out += "\\" + String(c) } else { out.append(c) }
+        }
+        out.append(quote)
+        return out
+    }
+}

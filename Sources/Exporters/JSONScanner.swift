@@ -1,0 +1,284 @@
+/// A JSON value of unknown shape, for the parts of a line whose shape varies (attribute values, unknown keys).
+public indirect enum JSONValue: Hashable, Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.int(let a), .int(let b)): a == b
+        case (.double(let a), .double(let b)): a == b || (a.isNaN && b.isNaN)
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let b): hasher.combine(b)
+        case .int(let i): hasher.combine(i)
+        case .double(let d): hasher.combine(d)
+        case .string(let s): hasher.combine(s)
+        case .array(let a): hasher.combine(a)
+        case .object(let o): for (k, v) in o { hasher.combine(k); hasher.combine(v) }
+        }
+    }
+
+    /// The value of `key` in an object.
+    public subscript(key: String) -> JSONValue? {
+        if case .object(let members) = self { return members.first(where: { $0.0 == key })?.1 }
+        return nil
+    }
+}
+
+/// A syntax or shape error at a byte offset of the text being scanned.
+public struct JSONScanError: Error, Sendable {
+    public let offset: Int
+    public let reason: String
+}
+
+/// A forward-only JSON reader over UTF-8 bytes: the decoders pull exactly the tokens they expect.
+///
+/// Accepts what Python's `json` writes, including `NaN` and `Infinity`, escaped or raw UTF-8.
+struct JSONScanner {
+    let bytes: UnsafeBufferPointer<UInt8>
+    var index = 0
+    /// Nesting allowed before the input is rejected, so hostile input cannot exhaust the stack.
+    static let maxDepth = 64
+
+    init(_ bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+    }
+
+    func error(_ reason: String) -> JSONScanError { JSONScanError(offset: index, reason: reason) }
+
+    @inline(__always)
+    mutating func skipWhitespace() {
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { index += 1 } else { return }
+        }
+    }
+
+    mutating func peek() -> UInt8? {
+        skipWhitespace()
+        return index < bytes.count ? bytes[index] : nil
+    }
+
+    mutating func expect(_ byte: UInt8) throws(JSONScanError) {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end of line, expected '\(Character(Unicode.Scalar(byte)))'") }
+        guard bytes[index] == byte else {
+            throw error("expected '\(Character(Unicode.Scalar(byte)))' but found '\(Character(Unicode.Scalar(bytes[index])))'")
+        }
+        index += 1
+    }
+
+    /// Consumes `byte` if it is next.
+    mutating func consume(_ byte: UInt8) -> Bool {
+        skipWhitespace()
+        if index < bytes.count && bytes[index] == byte {
+            index += 1
+            return true
+        }
+        return false
+    }
+
+    /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
+    mutating func object(_ body: (inout JSONScanner, String) throws(JSONScanError) -> Void) throws(JSONScanError) {
+        try expect(UInt8(ascii: "{"))
+        if consume(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try string()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+        } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+    }
+
+    /// Iterates the elements of an array; `body` must consume each element.
+    mutating func array(_ body: (inout JSONScanner) throws(JSONScanError) -> Void) throws(JSONScanError) {
+        try expect(UInt8(ascii: "["))
+        if consume(UInt8(ascii: "]")) { return }
+        repeat { try body(&self) } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "]"))
+    }
+
+    mutating func isNull() -> Bool {
+        skipWhitespace()
+        if matches("null") {
+            index += 4
+            return true
+        }
+        return false
+    }
+
+    private func matches(_ word: StaticString) -> Bool {
+        let n = word.utf8CodeUnitCount
+        guard index + n <= bytes.count else { return false }
+        for i in 0..<n where bytes[index + i] != word.utf8Start[i] { return false }
+        return true
+    }
+
+    mutating func string() throws(JSONScanError) -> String {
+        try expect(UInt8(ascii: "\""))
+        let start = index
+        // Fast path: no escapes.
+        while index < bytes.count {
+            let b = bytes[index]
+            if b == UInt8(ascii: "\"") {
+                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                index += 1
+                return s
+            }
+            if b == UInt8(ascii: "\\") { break }
+            if b < 0x20 { throw error("control character in string") }
+            index += 1
+        }
+        var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        while index < bytes.count {
+            let b = bytes[index]
+            index += 1
+            switch b {
+            case UInt8(ascii: "\""):
+                return String(decoding: out, as: UTF8.self)
+            case UInt8(ascii: "\\"):
+                guard index < bytes.count else { throw error("unterminated escape") }
+                let e = bytes[index]
+                index += 1
+                switch e {
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
+                case UInt8(ascii: "n"): out.append(0x0A)
+                case UInt8(ascii: "r"): out.append(0x0D)
+                case UInt8(ascii: "t"): out.append(0x09)
+                case UInt8(ascii: "b"): out.append(0x08)
+                case UInt8(ascii: "f"): out.append(0x0C)
+                case UInt8(ascii: "u"):
+                    var scalar = try hex4()
+                    if (0xD800..<0xDC00).contains(scalar), matches("\\u") {
+                        index += 2
+                        let low = try hex4()
+                        if (0xDC00..<0xE000).contains(low) {
+                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                        } else {
+                            out.append(contentsOf: Self.utf8(0xFFFD))
+                            scalar = low
+                        }
+                    }
+                    out.append(contentsOf: Self.utf8(scalar))
+                default: throw error("invalid escape '\\\(Character(Unicode.Scalar(e)))'")
+                }
+            default:
+                if b < 0x20 { throw error("control character in string") }
+                out.append(b)
+            }
+        }
+        throw error("unterminated string")
+    }
+
+    private mutating func hex4() throws(JSONScanError) -> UInt32 {
+        guard index + 4 <= bytes.count else { throw error("truncated \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            guard let n = HexDigit.value(bytes[index]) else { throw error("invalid \\u escape") }
+            v = v << 4 | UInt32(n)
+            index += 1
+        }
+        return v
+    }
+
+    private static func utf8(_ scalar: UInt32) -> [UInt8] {
+        guard let s = Unicode.Scalar(scalar) else { return [0xEF, 0xBF, 0xBD] }
+        return Array(String(Character(s)).utf8)
+    }
+
+    /// A number: an integer when it has no fraction or exponent and fits in 64 bits, else a double.
+    mutating func number() throws(JSONScanError) -> JSONValue {
+        skipWhitespace()
+        let start = index
+        if matches("NaN") { index += 3; return .double(.nan) }
+        if matches("Infinity") { index += 8; return .double(.infinity) }
+        if matches("-Infinity") { index += 9; return .double(-.infinity) }
+        var isInteger = true
+        if index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
+        let digitsStart = index
+        while index < bytes.count {
+            let b = bytes[index]
+            if b >= 0x30 && b <= 0x39 {
+                index += 1
+            } else if b == UInt8(ascii: ".") || b == UInt8(ascii: "e") || b == UInt8(ascii: "E")
+                || ((b == UInt8(ascii: "+") || b == UInt8(ascii: "-")) && index > digitsStart)
+            {
+                isInteger = false
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard index > digitsStart else { throw error("expected a value") }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        if isInteger, let i = Int64(text) { return .int(i) }
+        guard let d = Double(text) else { throw error("invalid number '\(text)'") }
+        return .double(d)
+    }
+
+    /// Any value, as a tree.
+    mutating func value(depth: Int = 0) throws(JSONScanError) -> JSONValue {
+        guard depth < Self.maxDepth else { throw error("nesting deeper than \(Self.maxDepth)") }
+        guard let b = peek() else { throw error("unexpected end of line, expected a value") }
+        switch b {
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "{"):
+            var members: [(String, JSONValue)] = []
+            try object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+                members.append((key, try s.value(depth: depth + 1)))
+            }
+            return .object(members)
+        case UInt8(ascii: "["):
+            var elements: [JSONValue] = []
+            try array { (s: inout JSONScanner) throws(JSONScanError) in elements.append(try s.value(depth: depth + 1)) }
+            return .array(elements)
+        case UInt8(ascii: "t"):
+            guard matches("true") else { throw error("invalid literal") }
+            index += 4
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            guard matches("false") else { throw error("invalid literal") }
+            index += 5
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            guard matches("null") else { throw error("invalid literal") }
+            index += 4
+            return .null
+        default:
+            return try number()
+        }
+    }
+
+    /// Fails unless only whitespace is left.
+    mutating func end() throws(JSONScanError) {
+        skipWhitespace()
+        guard index == bytes.count else { throw error("unexpected text after the JSON object") }
+    }
+}
+
+enum HexDigit {
+    @inline(__always)
+    static func value(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: b - 0x30
+        case 0x61...0x66: b - 0x61 + 10
+        case 0x41...0x46: b - 0x41 + 10
+        default: nil
+        }
+    }
+}

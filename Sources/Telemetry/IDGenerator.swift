@@ -1,0 +1,65 @@
+import Synchronization
+
+/// Makes new trace and span ids.
+public protocol IDGenerator: Sendable {
+    func newTraceID() -> TraceID
+    func newSpanID() -> SpanID
+}
+
+/// Random ids from a xoshiro256** generator seeded by the system's random source.
+///
+/// The system source is a syscall per call; a seeded generator behind an uncontended lock costs a few
+/// nanoseconds, and ids need to be unique, not secret.
+public final class RandomIDGenerator: IDGenerator {
+    private let state: Mutex<Xoshiro256StarStar>
+
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        state = Mutex(Xoshiro256StarStar(seed: system.next()))
+    }
+
+    public func newTraceID() -> TraceID {
+        state.withLock { rng in
+            var id = TraceID.invalid
+            while !id.isValid { id = TraceID(high: rng.next(), low: rng.next()) }
+            return id
+        }
+    }
+
+    public func newSpanID() -> SpanID {
+        state.withLock { rng in
+            var id = SpanID.invalid
+            while !id.isValid { id = SpanID(rng.next()) }
+            return id
+        }
+    }
+}
+
+/// The xoshiro256** pseudo-random generator (Blackman and Vigna), seeded through SplitMix64.
+public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
+    private var s0, s1, s2, s3: UInt64
+
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix(); s1 = splitMix(); s2 = splitMix(); s3 = splitMix()
+    }
+
+    @inlinable
+    static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    public mutating func next() -> UInt64 {
+        let result = Self.rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3
+        s2 ^= t
+        s3 = Self.rotl(s3, 45)
+        return result
+    }
+}

@@ -1,0 +1,120 @@
+/// A finished span: everything an exporter needs, immutable once made.
+///
+/// Made by `OTelSpan.end()`, or by a decoder for replay, and handed to the processors.
+public struct SpanRecord: Hashable, Sendable {
+    /// The span kind, as OpenTelemetry defines it.
+    public enum Kind: String, Hashable, Sendable, CaseIterable {
+        case `internal` = "INTERNAL", server = "SERVER", client = "CLIENT", producer = "PRODUCER", consumer = "CONSUMER"
+    }
+
+    /// The span status; `error` carries the description shown beside it.
+    public enum Status: Hashable, Sendable {
+        case unset
+        case ok
+        case error(description: String?)
+    }
+
+    /// A timestamped event on a span (a `report()` message, an exception).
+    public struct Event: Hashable, Sendable {
+        public let name: String
+        public let timeNanos: UInt64
+        public let attributes: Attributes
+        public let droppedAttributes: Int
+
+        public init(name: String, timeNanos: UInt64, attributes: Attributes = [:], droppedAttributes: Int = 0) {
+            self.name = name
+            self.timeNanos = timeNanos
+            self.attributes = attributes
+            self.droppedAttributes = droppedAttributes
+        }
+    }
+
+    /// A link to another span, possibly in another trace.
+    public struct Link: Hashable, Sendable {
+        public let context: SpanContext
+        public let attributes: Attributes
+        public let droppedAttributes: Int
+
+        public init(context: SpanContext, attributes: Attributes = [:], droppedAttributes: Int = 0) {
+            self.context = context
+            self.attributes = attributes
+            self.droppedAttributes = droppedAttributes
+        }
+    }
+
+    public let name: String
+    public let context: SpanContext
+    /// The parent's span id, local or remote; nil for a root span.
+    public let parentSpanID: SpanID?
+    public let kind: Kind
+    public let startTimeNanos: UInt64
+    public let endTimeNanos: UInt64
+    public let status: Status
+    public let attributes: Attributes
+    public let events: [Event]
+    public let links: [Link]
+    public let resource: Resource
+    /// The instrumentation scope (the tracer's name and version), when known.
+    public let scope: InstrumentationScope?
+    public let droppedAttributes: Int
+    public let droppedEvents: Int
+    public let droppedLinks: Int
+
+    public init(
+        name: String, context: SpanContext, parentSpanID: SpanID?, kind: Kind = .internal,
+        startTimeNanos: UInt64, endTimeNanos: UInt64, status: Status = .unset, attributes: Attributes = [:],
+        events: [Event] = [], links: [Link] = [], resource: Resource, scope: InstrumentationScope? = nil,
+        droppedAttributes: Int = 0, droppedEvents: Int = 0, droppedLinks: Int = 0
+    ) {
+        self.name = name
+        self.context = context
+        self.parentSpanID = parentSpanID
+        self.kind = kind
+        self.startTimeNanos = startTimeNanos
+        self.endTimeNanos = endTimeNanos
+        self.status = status
+        self.attributes = attributes
+        self.events = events
+        self.links = links
+        self.resource = resource
+        self.scope = scope
+        self.droppedAttributes = droppedAttributes
+        self.droppedEvents = droppedEvents
+        self.droppedLinks = droppedLinks
+    }
+
+    /// This record with every timestamp (start, end, events) moved by `offset` nanoseconds.
+    public func shifted(by offset: Int64) -> SpanRecord {
+        func move(_ t: UInt64) -> UInt64 { UInt64(clamping: Int64(clamping: t) &+ offset) }
+        return SpanRecord(
+            name: name, context: context, parentSpanID: parentSpanID, kind: kind,
+            startTimeNanos: move(startTimeNanos), endTimeNanos: move(endTimeNanos), status: status,
+            attributes: attributes,
+            events: events.map {
+                Event(name: $0.name, timeNanos: move($0.timeNanos), attributes: $0.attributes,
+                      droppedAttributes: $0.droppedAttributes)
+            },
+            links: links, resource: resource, scope: scope, droppedAttributes: droppedAttributes,
+            droppedEvents: droppedEvents, droppedLinks: droppedLinks)
+    }
+
+    /// This record as if produced under `resource`.
+    public func withResource(_ resource: Resource) -> SpanRecord {
+        SpanRecord(
+            name: name, context: context, parentSpanID: parentSpanID, kind: kind, startTimeNanos: startTimeNanos,
+            endTimeNanos: endTimeNanos, status: status, attributes: attributes, events: events, links: links,
+            resource: resource, scope: scope, droppedAttributes: droppedAttributes, droppedEvents: droppedEvents,
+            droppedLinks: droppedLinks)
+    }
+}
+
+/// The library that produced a span: the name and version given to `TracerProvider.tracer(_:version:)`.
+public struct InstrumentationScope: Hashable, Sendable {
+    public let name: String
+    public let version: String?
+
+    public init(name: String, version: String? = nil) {
+        self.name = name
+        self.version = version
+    }
+}

@@ -1,0 +1,138 @@
+// Export benchmark: the workload of the Python reference (trees root → child → grandchild, 4 attributes each),
+// through each pipeline, beside the physical limit of one write(2) per line.
+//
+// usage: bench [SPANS] [DIR]     prints one JSON object per measurement, then a summary table.
+#if canImport(Glibc)
+import Glibc
+#endif
+import Exporters
+import Telemetry
+import Tracing
+
+let spanCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
+let directory = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "/tmp"
+let trees = spanCount / 3
+let total = trees * 3
+
+func seconds(_ body: () -> Void) -> Double {
+    var start = timespec(), end = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &start)
+    body()
+    clock_gettime(CLOCK_MONOTONIC, &end)
+    return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+}
+
+func outputPath(_ name: String) -> String {
+    let path = "\(directory)/bench-\(name).jsonlines"
+    unlink(path)
+    return path
+}
+
+func fileSize(_ path: String) -> Int {
+    var st = stat()
+    return stat(path, &st) == 0 ? Int(st.st_size) : 0
+}
+
+/// The physical limit: one write(2) of a 720-byte line per span, nothing else.
+func bareWrites() -> Double {
+    let path = outputPath("bare")
+    let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+    var line = [UInt8](repeating: UInt8(ascii: "x"), count: 719)
+    line.append(UInt8(ascii: "\n"))
+    let elapsed = seconds {
+        line.withUnsafeBytes { buffer in
+            for _ in 0..<total { _ = write(fd, buffer.baseAddress, buffer.count) }
+        }
+    }
+    close(fd)
+    unlink(path)
+    return elapsed
+}
+
+/// Creates the span trees through the swift-distributed-tracing API (`withSpan`), as instrumented code does.
+func runTrees(_ provider: TracerProvider) -> Double {
+    let tracer = provider.tracer("bench", version: "1.0")
+    func attributes(_ span: OTelSpan) {
+        span.setAttribute("mpi.rank", 0)
+        span.setAttribute("mpi.size", 1)
+        span.setAttribute("bsb.type", "component_method")
+        span.setAttribute("hdf5.path", "/placement/base_type")
+    }
+    let elapsed = seconds {
+        for _ in 0..<trees {
+            tracer.withSpan("root") { root in
+                attributes(root)
+                tracer.withSpan("child") { child in
+                    attributes(child)
+                    tracer.withSpan("grandchild") { grandchild in attributes(grandchild) }
+                }
+            }
+        }
+        provider.forceFlush()
+        provider.shutdown()
+    }
+    return elapsed
+}
+
+struct Measurement {
+    let name: String
+    let seconds: Double
+    let written: Int?
+    let bytesPerSpan: Double?
+    var spansPerSecond: Double { Double(total) / seconds }
+}
+
+var results: [Measurement] = []
+@MainActor func report(_ m: Measurement) {
+    results.append(m)
+    var json = "{\"variant\": \"\(m.name)\", \"spans\": \(total), \"seconds\": \(m.seconds), \"spans_per_s\": \(Int(m.spansPerSecond))"
+    if let w = m.written { json += ", \"written\": \(w)" }
+    if let b = m.bytesPerSpan { json += ", \"bytes_per_span\": \((b * 10).rounded() / 10)" }
+    print(json + "}")
+}
+
+func lineCount(_ path: String) -> Int {
+    var count = 0
+    try? LineReader(path: path).forEachLine { _, line in
+        if case .text = line { count += 1 }
+        return true
+    }
+    return count
+}
+
+let resource = Resource.detect(serviceName: "bench")
+report(Measurement(name: "bare_write_720B", seconds: bareWrites(), written: total, bytesPerSpan: 720))
+
+report(Measurement(name: "none", seconds: runTrees(TracerProvider(resource: resource)), written: nil, bytesPerSpan: nil))
+
+let memory = InMemoryExporter()
+let memorySeconds = runTrees(TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)]))
+report(Measurement(name: "memory", seconds: memorySeconds, written: memory.finishedSpans.count, bytesPerSpan: nil))
+
+for variant in ["simple", "batch"] {
+    let exporter = try JSONLinesExporter(pathPattern: outputPath(variant))
+    let processor: any SpanProcessor = variant == "simple"
+        ? SimpleSpanProcessor(exporter: exporter) : BatchSpanProcessor(exporter: exporter)
+    let elapsed = runTrees(TracerProvider(resource: resource, processors: [processor]))
+    let written = lineCount(exporter.path)
+    report(Measurement(name: variant, seconds: elapsed, written: written,
+                       bytesPerSpan: Double(fileSize(exporter.path)) / Double(max(written, 1))))
+    unlink(exporter.path)
+}
+
+let limit = results[0].spansPerSecond
+print("")
+print("variant            spans/s      × write(2) limit")
+for m in results {
+    let name = m.name.padding(18)
+    print("\(name) \(String(Int(m.spansPerSecond)).padding(12)) \(String(format2(m.spansPerSecond / limit)))")
+}
+
+func format2(_ v: Double) -> String {
+    let r = (v * 100).rounded() / 100
+    return String(r)
+}
+
+extension String {
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+}

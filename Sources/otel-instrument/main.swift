@@ -1,0 +1,1 @@
+print("otel-instrument: not yet")
