@@ -34,13 +34,7 @@ enum ISOTimestamp {
         }
         writer.byte(UInt8(ascii: "\""))
         writer.raw(cache.prefix)
-        var fraction = micros % 1_000_000
-        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 6)
-        for i in stride(from: 5, through: 0, by: -1) {
-            digits[i] = UInt8(ascii: "0") + UInt8(fraction % 10)
-            fraction /= 10
-        }
-        writer.raw(digits)
+        writer.sixDigits(micros % 1_000_000)
         writer.raw("Z\"")
     }
 

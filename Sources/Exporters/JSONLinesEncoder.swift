@@ -5,7 +5,7 @@ import Telemetry
 /// Keys and separators follow that layout byte for byte, so our files diff cleanly against the Python
 /// tools' and each side reads the other's. What the layout lacks we add in keys the Python reader ignores:
 /// `trace_flags` (when not the sampled default), `scope`, and dropped counts (when non-zero).
-public struct JSONLinesEncoder {
+public struct JSONLinesEncoder: ~Copyable {
     private var writer = JSONWriter(capacity: 64 * 1024)
     private var timeCache = ISOTimestamp.Cache()
     private var resourceCache: (resource: Resource, bytes: [UInt8])?
@@ -15,9 +15,12 @@ public struct JSONLinesEncoder {
     /// The bytes encoded since the last `reset()`: whole lines, each ending in `\n`.
     public var bytes: [UInt8] { writer.bytes }
 
+    /// The same bytes without a copy; valid until the next `encode` or `reset`.
+    public var buffer: UnsafeBufferPointer<UInt8> { writer.buffer }
+
     /// Forgets the encoded bytes, keeping the buffer's capacity.
     public mutating func reset() {
-        writer.bytes.removeAll(keepingCapacity: true)
+        writer.removeAll()
     }
 
     /// Encodes one span as one line.

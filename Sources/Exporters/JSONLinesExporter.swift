@@ -20,7 +20,7 @@ public final class JSONLinesExporter: SpanExporter {
     public let path: String
     private let state: Mutex<State>
 
-    private struct State {
+    private struct State: ~Copyable {
         var fd: Int32
         var encoder = JSONLinesEncoder()
         var lost = 0
@@ -55,7 +55,7 @@ public final class JSONLinesExporter: SpanExporter {
     public func forceFlush() -> ExportResult { .success }
 
     public func shutdown() {
-        let (lost, reason) = state.withLock { s -> (Int, String?) in
+        let (lost, reason) = state.withLock { (s: inout State) -> (Int, String?) in
             if s.fd >= 0 { close(s.fd) }
             s.fd = -1
             return (s.lost, s.lastError)
@@ -76,7 +76,8 @@ public final class JSONLinesExporter: SpanExporter {
             return .failure(reason: "exporter already shut down")
         }
         let fd = s.fd
-        let error: Int32? = s.encoder.bytes.withUnsafeBytes { buffer in
+        let buffer = s.encoder.buffer
+        let error: Int32? = {
             var offset = 0
             while offset < buffer.count {
                 let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
@@ -87,7 +88,7 @@ public final class JSONLinesExporter: SpanExporter {
                 offset += n
             }
             return nil
-        }
+        }()
         guard let error else { return .success }
         s.lost += spans
         s.lastError = SystemError.message(error)

@@ -2,27 +2,69 @@ import Telemetry
 
 /// Appends JSON tokens to a byte buffer in the layout of Python's `json.dumps` (ASCII only, `", "` and `": "`).
 ///
-/// The hot path of every file export, so it writes bytes directly and never builds intermediate strings.
-struct JSONWriter {
-    var bytes: [UInt8] = []
+/// The hot path of every file export: it writes into one growable block with `memcpy` and never builds
+/// intermediate strings or arrays, since `Array.append(contentsOf:)` costs more than the bytes it copies here.
+struct JSONWriter: ~Copyable {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+    private var capacity: Int
 
     init(capacity: Int = 4096) {
-        bytes.reserveCapacity(capacity)
+        self.capacity = max(capacity, 64)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// The bytes written so far; valid until the next write.
+    var buffer: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    var bytes: [UInt8] { Array(buffer) }
+
+    mutating func removeAll() { count = 0 }
+
+    @inline(__always)
+    mutating func reserve(_ extra: Int) {
+        if count + extra > capacity { grow(count + extra) }
+    }
+
+    @inline(never)
+    private mutating func grow(_ needed: Int) {
+        var newCapacity = capacity * 2
+        while newCapacity < needed { newCapacity *= 2 }
+        let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+        newBase.update(from: base, count: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always)
+    mutating func raw(_ source: UnsafeRawPointer, _ length: Int) {
+        reserve(length)
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: length)
+        count += length
     }
 
     @inline(__always)
     mutating func raw(_ text: StaticString) {
-        bytes.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+        raw(text.utf8Start, text.utf8CodeUnitCount)
     }
 
     @inline(__always)
     mutating func raw(_ other: [UInt8]) {
-        bytes.append(contentsOf: other)
+        other.withUnsafeBytes { raw($0.baseAddress!, $0.count) }
+    }
+
+    @inline(__always)
+    mutating func raw(_ other: UnsafeBufferPointer<UInt8>) {
+        if let start = other.baseAddress { raw(start, other.count) }
     }
 
     @inline(__always)
     mutating func byte(_ b: UInt8) {
-        bytes.append(b)
+        reserve(1)
+        base[count] = b
+        count += 1
     }
 
     /// A JSON string, escaped as Python's `ensure_ascii=True`: anything outside printable ASCII as `\uXXXX`.
@@ -39,7 +81,7 @@ struct JSONWriter {
                     i += 1
                     continue
                 }
-                if runStart < i { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+                if runStart < i { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
                 if b < 0x80 {
                     escapeASCII(b)
                     i += 1
@@ -48,7 +90,7 @@ struct JSONWriter {
                 }
                 runStart = i
             }
-            if runStart < count { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+            if runStart < count { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
         }
         byte(UInt8(ascii: "\""))
     }
@@ -102,22 +144,36 @@ struct JSONWriter {
         }
     }
 
+    /// Exactly six digits, zero-padded: the microseconds of a timestamp.
+    @inline(__always)
+    mutating func sixDigits(_ value: UInt64) {
+        reserve(6)
+        var v = value
+        for i in stride(from: 5, through: 0, by: -1) {
+            base[count + i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+        count += 6
+    }
+
     mutating func unsigned(_ value: UInt64) {
+        reserve(20)
         if value < 10 {
-            byte(UInt8(ascii: "0") + UInt8(value))
+            base[count] = UInt8(ascii: "0") + UInt8(value)
+            count += 1
             return
         }
-        var digits: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { buffer in
-            var v = value
-            while v > 0 {
-                buffer[31 - count] = UInt8(ascii: "0") + UInt8(v % 10)
-                v /= 10
-                count += 1
-            }
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: buffer[(32 - count)...]))
+        var digits = 0
+        var v = value
+        while v > 0 { digits += 1; v /= 10 }
+        v = value
+        var i = count + digits - 1
+        while v > 0 {
+            base[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
         }
+        count += digits
     }
 
     /// A float as Python's `repr` writes it (Swift's shortest form agrees), and `NaN`/`Infinity` as `json.dumps`.
@@ -125,7 +181,8 @@ struct JSONWriter {
         if value.isNaN { raw("NaN") } else if value == .infinity { raw("Infinity") } else if value == -.infinity {
             raw("-Infinity")
         } else {
-            bytes.append(contentsOf: value.description.utf8)
+            var text = value.description
+            text.withUTF8 { raw($0) }
         }
     }
 
@@ -136,20 +193,18 @@ struct JSONWriter {
     /// `0x` followed by 16 hex digits, quoted.
     mutating func hexID(_ value: UInt64) {
         raw("\"0x")
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 16))
-        bytes.withUnsafeMutableBufferPointer { HexCoding.writeHex(value, into: $0.baseAddress! + start) }
+        reserve(17)
+        HexCoding.writeHex(value, into: base + count)
+        count += 16
         byte(UInt8(ascii: "\""))
     }
 
     mutating func traceID(_ id: TraceID) {
         raw("\"0x")
-        let start = bytes.count
-        bytes.append(contentsOf: repeatElement(0, count: 32))
-        bytes.withUnsafeMutableBufferPointer {
-            HexCoding.writeHex(id.high, into: $0.baseAddress! + start)
-            HexCoding.writeHex(id.low, into: $0.baseAddress! + start + 16)
-        }
+        reserve(33)
+        HexCoding.writeHex(id.high, into: base + count)
+        HexCoding.writeHex(id.low, into: base + count + 16)
+        count += 32
         byte(UInt8(ascii: "\""))
     }
 
@@ -168,8 +223,10 @@ struct JSONWriter {
 
     private mutating func array<T>(_ items: [T], _ write: (inout JSONWriter, T) -> Void) {
         byte(UInt8(ascii: "["))
-        for (i, item) in items.enumerated() {
-            if i > 0 { raw(", ") }
+        var first = true
+        for item in items {
+            if !first { raw(", ") }
+            first = false
             write(&self, item)
         }
         byte(UInt8(ascii: "]"))
@@ -177,8 +234,10 @@ struct JSONWriter {
 
     mutating func attributes(_ attributes: Attributes) {
         byte(UInt8(ascii: "{"))
-        for (i, entry) in attributes.enumerated() {
-            if i > 0 { raw(", ") }
+        var first = true
+        for entry in attributes.entries {
+            if !first { raw(", ") }
+            first = false
             string(entry.key)
             raw(": ")
             value(entry.value)

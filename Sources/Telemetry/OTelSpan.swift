@@ -43,8 +43,9 @@ public final class OTelSpan: Tracing.Span {
         self.isRecording = isRecording
         self.tracer = tracer
         var initial = tracer.provider.spanStartAttributes
-        if !attributes.isEmpty {
-            initial.reserveCapacity(initial.count + attributes.count)
+        if isRecording {
+            // One allocation for the handful of attributes a span usually gets, instead of regrowing.
+            initial.reserveCapacity(initial.count + max(attributes.count, 8))
             for entry in attributes { initial[entry.key] = entry.value }
         }
         self.state = Mutex(State(name: name, attributes: initial))

@@ -9,6 +9,22 @@ import Exporters
 import Telemetry
 import Tracing
 
+// `bench --append PATH COUNT`: appends COUNT spans to PATH through a simple processor, then exits. The test of
+// concurrent appenders runs several of these at once on one path.
+if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--append" {
+    let exporter = try JSONLinesExporter(pathPattern: CommandLine.arguments[2])
+    let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: exporter)])
+    let tracer = provider.tracer("bench-append")
+    for i in 0..<(Int(CommandLine.arguments[3]) ?? 0) {
+        tracer.withSpan("append") { span in
+            span.setAttribute("index", .int(Int64(i)))
+            span.setAttribute("payload", .string(String(repeating: "x", count: 600)))
+        }
+    }
+    provider.shutdown()
+    exit(0)
+}
+
 let spanCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
 let directory = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "/tmp"
 let trees = spanCount / 3
