@@ -1,0 +1,120 @@
+import Testing
+import Telemetry
+@testable import Exporters
+
+@Suite struct JSONLinesCodecTests {
+    /// The Python reference's own line (from `../shared/design/jsonlines-format.md`).
+    static let pythonLine = #"{"name": "cli", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1", "trace_state": "[]"}, "kind": "SpanKind.INTERNAL", "parent_id": null, "start_time": "2026-11-25T12:57:43.971415Z", "end_time": "2026-11-25T12:57:44.080968Z", "status": {"status_code": "UNSET"}, "attributes": {"bsb.cli_command": ["compile", "--clear"], "mpi.rank": 0, "mpi.size": 1}, "events": [], "links": [], "resource": {"attributes": {"telemetry.sdk.language": "python", "telemetry.sdk.name": "opentelemetry", "telemetry.sdk.version": "1.45.2", "service.instance.id": "52991fff-4abc-432b-b152-fea50ea54d45", "service.name": "BSB Workflow"}, "schema_url": ""}}"#
+
+    func encode(_ span: SpanRecord) -> String {
+        var encoder = JSONLinesEncoder()
+        encoder.encode(span)
+        return String(decoding: encoder.bytes, as: UTF8.self)
+    }
+
+    @Test func pythonReferenceLineDecodesAndReencodesToTheSameBytes() throws {
+        var decoder = JSONLinesDecoder()
+        let span = try decoder.decode(Self.pythonLine)
+        #expect(span.name == "cli")
+        #expect(span.context.traceID.hex == "08b015c6f6a99676c1f0b27990162bcb")
+        #expect(span.context.spanID.hex == "4fc5b2aa011e95e1")
+        #expect(span.parentSpanID == nil)
+        #expect(span.kind == .internal)
+        #expect(span.startTimeNanos == 1_795_611_463_971_415_000)
+        #expect(span.endTimeNanos - span.startTimeNanos == 109_553_000)
+        #expect(span.attributes["bsb.cli_command"] == .stringArray(["compile", "--clear"]))
+        #expect(span.attributes["mpi.size"] == .int(1))
+        #expect(span.resource.attributes["service.name"] == "BSB Workflow")
+        #expect(span.scope == nil)
+        #expect(encode(span) == Self.pythonLine + "\n")
+    }
+
+    @Test func everyFieldSurvivesARoundTrip() throws {
+        let resource = Resource(attributes: ["service.name": "BSB Workflow", "unit": "μm³"], schemaURL: "https://x/1.0")
+        let original = SpanRecord(
+            name: "RandomPlacement.place \"quoted\" \\ tab\t newline\n emoji 🧠",
+            context: SpanContext(traceID: TraceID(high: 0xabc, low: 0xdef), spanID: SpanID(0x1234),
+                                 traceFlags: .sampled,
+                                 traceState: TraceState([.init(key: "vendor", value: "it's"), .init(key: "b", value: "2")])),
+            parentSpanID: SpanID(0x99), kind: .producer,
+            startTimeNanos: 1_795_611_463_971_415_000, endTimeNanos: 1_795_611_464_000_000_000,
+            status: .error(description: "PackingError: too dense in base_layer"),
+            attributes: ["s": "x", "i": -42, "d": 0.1, "big": 1e16, "b": true, "sa": .stringArray(["a", "b"]),
+                         "ia": .intArray([1, 2]), "da": .doubleArray([1.5, 2.0]), "ba": .boolArray([true, false]),
+                         "empty": .stringArray([])],
+            events: [SpanRecord.Event(name: "Placing 390 base_type in [0 0 0]", timeNanos: 1_795_611_463_980_000_000,
+                                      attributes: ["n": 390])],
+            links: [SpanRecord.Link(context: SpanContext(traceID: TraceID(high: 5, low: 6), spanID: SpanID(7),
+                                                         isRemote: true), attributes: ["why": "replayed"])],
+            resource: resource, scope: InstrumentationScope(name: "bsb-core", version: "8.0.2"),
+            droppedAttributes: 1, droppedEvents: 2, droppedLinks: 3)
+        let line = encode(original)
+        #expect(line.utf8.allSatisfy { $0 < 0x80 })  // non-ASCII escaped, as Python writes it
+        #expect(line.contains(#"\u03bcm\u00b3"#))
+        #expect(line.contains(#""trace_state": "[('vendor', \"it's\"), ('b', '2')]""#))
+        var decoder = JSONLinesDecoder()
+        let decoded = try decoder.decode(String(line.dropLast()))
+        #expect(decoded == original)
+        #expect(encode(decoded) == line)
+    }
+
+    @Test func unsampledFlagsAreKeptInAnExtraKey() throws {
+        let span = SpanRecord(
+            name: "n", context: SpanContext(traceID: TraceID(high: 1, low: 1), spanID: SpanID(1), traceFlags: .none),
+            parentSpanID: nil, startTimeNanos: 0, endTimeNanos: 1000, resource: Resource(attributes: [:]))
+        let line = encode(span)
+        #expect(line.contains(#""trace_flags": 0"#))
+        var decoder = JSONLinesDecoder()
+        #expect(try decoder.decode(String(line.dropLast())).context.traceFlags == .none)
+    }
+
+    @Test func timestampsRoundToMicroseconds() {
+        var writer = JSONWriter()
+        var cache = ISOTimestamp.Cache()
+        ISOTimestamp.write(1_795_611_463_971_415_499, into: &writer, cache: &cache)
+        ISOTimestamp.write(0, into: &writer, cache: &cache)
+        ISOTimestamp.write(951_782_400_000_000_000, into: &writer, cache: &cache)  // 2000-02-29
+        #expect(String(decoding: writer.bytes, as: UTF8.self)
+            == #""2026-11-25T12:57:43.971415Z""1970-01-01T00:00:00.000000Z""2000-02-29T00:00:00.000000Z""#)
+        #expect(ISOTimestamp.parse("2000-02-29T00:00:00.5Z".utf8) == 951_782_400_500_000_000)
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.971415+00:00".utf8) == 1_795_611_463_971_415_000)
+        #expect(ISOTimestamp.parse("2026-13-25T12:57:43Z".utf8) == nil)
+    }
+
+    @Test(arguments: [
+        ("{\"name\": \"x\"", "expected"),
+        ("{\"name\": \"x\"}", "missing key 'context'"),
+        ("[1, 2]", "expected '{'"),
+        ("{\"name\": 3}", "expected '\"'"),
+        (#"{"name": "x", "context": {"trace_id": "0x12", "span_id": "0x4fc5b2aa011e95e1"}}"#, "trace_id '0x12'"),
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "yesterday"}"#, "start_time 'yesterday'"),
+        (#"{"name": "x", "kind": "SpanKind.WEIRD"}"#, "unknown span kind"),
+        (#"{"name": "x", "attributes": {"k": {"nested": 1}}}"#, "attribute 'k'"),
+        (#"{"name": "x"} trailing"#, "unexpected text after"),
+    ])
+    func malformedLinesNameWhatIsWrong(_ line: String, _ expected: String) {
+        var decoder = JSONLinesDecoder()
+        do {
+            _ = try decoder.decode(line)
+            Issue.record("decoded a malformed line: \(line)")
+        } catch {
+            #expect(error.reason.contains(expected), "\(error.reason)")
+        }
+    }
+
+    @Test func deeplyNestedInputIsRejectedNotRecursedInto() {
+        var decoder = JSONLinesDecoder()
+        let line = #"{"name": "x", "other": "# + String(repeating: "[", count: 100_000) + "}"
+        #expect(throws: JSONScanError.self) { try decoder.decode(line) }
+    }
+
+    @Test func pythonFloatsAndSpecialValuesRoundTrip() throws {
+        var writer = JSONWriter()
+        for d in [0.1, 1e-05, 1e16, 1e15, 100.0, -0.0, .nan, .infinity, -.infinity] {
+            writer.double(d)
+            writer.byte(UInt8(ascii: " "))
+        }
+        #expect(String(decoding: writer.bytes, as: UTF8.self)
+            == "0.1 1e-05 1e+16 1000000000000000.0 100.0 -0.0 NaN Infinity -Infinity ")
+    }
+}
