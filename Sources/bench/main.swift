@@ -27,6 +27,8 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--append" {
 
 let spanCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
 let directory = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "/tmp"
+/// `BENCH_ONLY=name` runs one variant, for profiling it alone.
+let only = getenv("BENCH_ONLY").map { String(cString: $0) }
 let trees = spanCount / 3
 let total = trees * 3
 
@@ -119,13 +121,36 @@ func lineCount(_ path: String) -> Int {
 let resource = Resource.detect(serviceName: "bench")
 report(Measurement(name: "bare_write_720B", seconds: bareWrites(), written: total, bytesPerSpan: 720))
 
-report(Measurement(name: "none", seconds: runTrees(TracerProvider(resource: resource)), written: nil, bytesPerSpan: nil))
+/// The same trees through our tracer's own entry (explicit parent, no task-local context): what the
+/// swift-distributed-tracing `withSpan` machinery (context dictionary, task-local binding) costs on top.
+if only == nil || only == "none_direct" {
+    let provider = TracerProvider(resource: resource)
+    let tracer = provider.tracer("bench", version: "1.0")
+    let attributes: Attributes = ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"]
+    let elapsed = seconds {
+        for _ in 0..<trees {
+            let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
+            let child = tracer.startSpan("child", parent: root.context, attributes: attributes)
+            let grandchild = tracer.startSpan("grandchild", parent: child.context, attributes: attributes)
+            grandchild.end(atNanos: WallClock.nowNanos())
+            child.end(atNanos: WallClock.nowNanos())
+            root.end(atNanos: WallClock.nowNanos())
+        }
+    }
+    report(Measurement(name: "none_direct", seconds: elapsed, written: nil, bytesPerSpan: nil))
+}
 
-let memory = InMemoryExporter()
-let memorySeconds = runTrees(TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)]))
-report(Measurement(name: "memory", seconds: memorySeconds, written: memory.finishedSpans.count, bytesPerSpan: nil))
+if only == nil || only == "none" {
+    report(Measurement(name: "none", seconds: runTrees(TracerProvider(resource: resource)), written: nil, bytesPerSpan: nil))
+}
 
-for variant in ["simple", "batch"] {
+if only == nil || only == "memory" {
+    let memory = InMemoryExporter()
+    let memorySeconds = runTrees(TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)]))
+    report(Measurement(name: "memory", seconds: memorySeconds, written: memory.finishedSpans.count, bytesPerSpan: nil))
+}
+
+for variant in ["simple", "batch"] where only == nil || only == variant {
     let exporter = try JSONLinesExporter(pathPattern: outputPath(variant))
     let processor: any SpanProcessor = variant == "simple"
         ? SimpleSpanProcessor(exporter: exporter) : BatchSpanProcessor(exporter: exporter)
