@@ -50,6 +50,7 @@ public struct JSONLinesEncoder: ~Copyable {
             ISOTimestamp.write(event.timeNanos, into: &writer, cache: &timeCache)
             writer.raw(", \"attributes\": ")
             writer.attributes(event.attributes)
+            dropped(", \"dropped_attributes\": ", event.droppedAttributes)
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("], \"links\": [")
@@ -59,6 +60,11 @@ public struct JSONLinesEncoder: ~Copyable {
             context(link.context)
             writer.raw(", \"attributes\": ")
             writer.attributes(link.attributes)
+            if link.context.traceFlags != .sampled {
+                writer.raw(", \"trace_flags\": ")
+                writer.unsigned(UInt64(link.context.traceFlags.rawValue))
+            }
+            dropped(", \"dropped_attributes\": ", link.droppedAttributes)
             writer.byte(UInt8(ascii: "}"))
         }
         writer.raw("], \"resource\": ")

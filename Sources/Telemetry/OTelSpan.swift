@@ -21,7 +21,8 @@ public final class OTelSpan: Tracing.Span {
         var lastError: String?
     }
 
-    public let spanContext: SpanContext
+    public var spanContext: SpanContext { spanContextBox.value }
+    private let spanContextBox: SpanContextBox
     /// The parent's span id (local or remote), nil for a root.
     public let parentSpanID: SpanID?
     public let kind: SpanRecord.Kind
@@ -35,7 +36,7 @@ public final class OTelSpan: Tracing.Span {
         name: String, context: SpanContext, parentSpanID: SpanID?, parentContext: InstrumentationContext,
         kind: SpanRecord.Kind, startNanos: UInt64, isRecording: Bool, tracer: OTelTracer, attributes: Attributes
     ) {
-        self.spanContext = context
+        self.spanContextBox = SpanContextBox(context)
         self.parentSpanID = parentSpanID
         self.parentContext = parentContext
         self.kind = kind
@@ -54,7 +55,7 @@ public final class OTelSpan: Tracing.Span {
     /// The context children of this span start under: the parent's context with this span's ids.
     public var context: InstrumentationContext {
         var context = parentContext
-        context.spanContext = spanContext
+        context.spanContextBox = spanContextBox
         return context
     }
 

@@ -72,14 +72,25 @@ extension Substring {
     }
 }
 
+/// The span context as stored in an `InstrumentationContext`: a class, so that reading it back is a cheap
+/// class cast instead of an existential-to-struct copy, and a span stores the same box in every context it makes.
+final class SpanContextBox: Sendable {
+    let value: SpanContext
+    init(_ value: SpanContext) { self.value = value }
+}
+
 private enum SpanContextKey: InstrumentationContextKey {
-    typealias Value = SpanContext
-    static var nameOverride: String? { "otel-span-context" }
+    typealias Value = SpanContextBox
 }
 
 extension InstrumentationContext {
     /// The span context of the current span (or of a remote parent), if any.
     public var spanContext: SpanContext? {
+        get { self[SpanContextKey.self]?.value }
+        set { self[SpanContextKey.self] = newValue.map(SpanContextBox.init) }
+    }
+
+    var spanContextBox: SpanContextBox? {
         get { self[SpanContextKey.self] }
         set { self[SpanContextKey.self] = newValue }
     }

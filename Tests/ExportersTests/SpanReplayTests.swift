@@ -1,0 +1,130 @@
+import Testing
+import Telemetry
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Exporters
+
+@Suite struct SpanReplayTests {
+    /// Writes a small trace with every field (links, trace state, unsampled flags on a link) through our exporter.
+    func recordedTrace(in dir: String, name: String = "recorded.jsonlines") throws -> String {
+        let exporter = try JSONLinesExporter(pathPattern: "\(dir)/\(name)")
+        let provider = TracerProvider(resource: Resource.detect(serviceName: "recorder"),
+                                      processors: [SimpleSpanProcessor(exporter: exporter)])
+        let tracer = provider.tracer("bsb-core", version: "8.0.2")
+        let other = SpanContext(traceID: TraceID(high: 9, low: 9), spanID: SpanID(99), traceFlags: .none,
+                                traceState: TraceState([.init(key: "k", value: "v")]), isRemote: true)
+        tracer.withSpan("cli") { cli in
+            cli.setAttribute("bsb.cli_command", .stringArray(["compile", "--clear"]))
+            tracer.withSpan("compile", ofKind: .producer) { span in
+                span.addLink(to: other, attributes: ["why": "batch"])
+                span.addEvent(name: "Placing 390 base_type in [0 0 0]")
+                span.setStatus(.init(code: .error, message: "PackingError: too dense"))
+            }
+        }
+        provider.shutdown()
+        return exporter.path
+    }
+
+    func lines(_ path: String) -> [String] { readFile(path).split(separator: "\n").map(String.init) }
+
+    @Test func keepTimestampsAndResourceReproducesEveryLine() throws {
+        let dir = temporaryDirectory()
+        let source = try recordedTrace(in: dir)
+        let output = try JSONLinesExporter(pathPattern: "\(dir)/replayed.jsonlines")
+        let provider = TracerProvider(resource: Resource.detect(serviceName: "BSB Replay"),
+                                      processors: [SimpleSpanProcessor(exporter: output)])
+        let summary = try SpanReplay.replay(files: [source], into: provider,
+                                            options: .init(keepTimestamps: true, keepResource: true))
+        provider.shutdown()
+        #expect(summary.spans == 2 && summary.files == 1 && summary.shiftNanos == 0)
+        #expect(lines(output.path) == lines(source))
+    }
+
+    @Test func defaultReplayShiftsTimesAndUsesTheReplayingResource() throws {
+        let dir = temporaryDirectory()
+        let source = try recordedTrace(in: dir)
+        let memory = InMemoryExporter()
+        let resource = Resource.detect(serviceName: "BSB Replay")
+        let provider = TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)])
+        let now: UInt64 = 2_000_000_000_000_000_000
+        let summary = try SpanReplay.replay(files: [source], into: provider, now: now)
+        var decoder = JSONLinesDecoder()
+        let originals = try lines(source).map { try decoder.decode($0) }
+        let replayed = memory.finishedSpans
+        #expect(replayed.count == 2)
+        #expect(replayed.map(\.endTimeNanos).max() == now)
+        for (r, o) in zip(replayed, originals) {
+            #expect(r.context == o.context && r.parentSpanID == o.parentSpanID && r.links == o.links)
+            #expect(r.status == o.status && r.kind == o.kind && r.attributes == o.attributes)
+            #expect(r.endTimeNanos - r.startTimeNanos == o.endTimeNanos - o.startTimeNanos)
+            #expect(Int64(bitPattern: r.startTimeNanos &- o.startTimeNanos) == summary.shiftNanos)
+            #expect(r.resource === resource)
+        }
+        #expect(replayed[0].links.first?.context.traceState.entries.first?.value == "v")
+        #expect(replayed[0].links.first?.context.traceFlags == TraceFlags.none)
+    }
+
+    @Test func malformedLineStopsBeforeAnythingIsSent() throws {
+        let dir = temporaryDirectory()
+        let source = try recordedTrace(in: dir)
+        let bad = "\(dir)/bad.jsonlines"
+        writeFile(bad, readFile(source) + "{\"name\": \"broken\"\n")
+        let memory = InMemoryExporter()
+        let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: memory)])
+        #expect(throws: SpanReplay.Failure(message: "\(bad):3: unexpected end of line, expected '}' (at byte 18); nothing was replayed (use --skip-invalid to replay the valid lines)")) {
+            try SpanReplay.replay(files: [source, bad], into: provider)
+        }
+        #expect(memory.finishedSpans.isEmpty)
+        let summary = try SpanReplay.replay(files: [source, bad], into: provider, options: .init(skipInvalid: true))
+        #expect(summary.spans == 4 && summary.skippedLines == 1)
+        #expect(summary.notes == ["skipped 1 invalid line(s)"])
+    }
+
+    @Test func tornLastLineIsReportedAsSuch() throws {
+        let dir = temporaryDirectory()
+        let source = try recordedTrace(in: dir)
+        let torn = "\(dir)/torn.jsonlines"
+        writeFile(torn, readFile(source) + "{\"name\": \"cut sh")
+        let provider = TracerProvider(processors: [])
+        #expect(throws: SpanReplay.Failure(message: "\(torn):3: torn last line (no newline at the end of the file: was the writer killed?); nothing was replayed (use --skip-invalid to replay the valid lines)")) {
+            try SpanReplay.replay(files: [torn], into: provider)
+        }
+    }
+
+    @Test func globsMissingFilesAndDuplicates() throws {
+        let dir = temporaryDirectory()
+        let a = try recordedTrace(in: dir, name: "traces_a.jsonlines")
+        _ = try recordedTrace(in: dir, name: "traces_b.jsonlines")
+        let expanded = try SpanReplay.expand(["\(dir)/traces_*.jsonlines", a])
+        #expect(expanded.files.count == 2)
+        #expect(expanded.notes == ["\(a) is named more than once; read once"])
+        #expect(throws: SpanReplay.Failure(message: "no file matches '\(dir)/nothing_*.jsonlines'")) {
+            try SpanReplay.expand(["\(dir)/nothing_*.jsonlines"])
+        }
+        #expect(throws: SpanReplay.Failure(message: "\(dir)/absent.jsonlines: no such file")) {
+            try SpanReplay.expand(["\(dir)/absent.jsonlines"])
+        }
+    }
+
+    @Test func otlpJSONLinesAreReplayedToo() throws {
+        let dir = temporaryDirectory()
+        let path = "\(dir)/collector.json"
+        writeFile(path, #"{"resourceSpans": [{"resource": {"attributes": [{"key": "service.name", "value": {"stringValue": "other-tool"}}]}, "scopeSpans": [{"scope": {"name": "lib", "version": "2"}, "spans": [{"traceId": "5b8efff798038103d269b633813fc60c", "spanId": "eee19b7ec3c1b174", "parentSpanId": "eee19b7ec3c1b173", "traceState": "a=b", "name": "op", "kind": 3, "startTimeUnixNano": "1544712660000000000", "endTimeUnixNano": "1544712661000000000", "attributes": [{"key": "n", "value": {"intValue": "42"}}, {"key": "l", "value": {"arrayValue": {"values": [{"stringValue": "x"}]}}}], "events": [{"timeUnixNano": "1544712660500000000", "name": "ev", "attributes": []}], "links": [{"traceId": "5b8efff798038103d269b633813fc60d", "spanId": "eee19b7ec3c1b175", "attributes": []}], "status": {"code": 2, "message": "bad"}, "flags": 1}]}]}]}"# + "\n")
+        let memory = InMemoryExporter()
+        let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: memory)])
+        let summary = try SpanReplay.replay(files: [path], into: provider, options: .init(keepTimestamps: true, keepResource: true))
+        #expect(summary.spans == 1)
+        let span = try #require(memory.finishedSpans.first)
+        #expect(span.name == "op" && span.kind == .client)
+        #expect(span.context.traceID.hex == "5b8efff798038103d269b633813fc60c")
+        #expect(span.parentSpanID?.hex == "eee19b7ec3c1b173")
+        #expect(span.context.traceState.header == "a=b")
+        #expect(span.attributes["n"] == .int(42) && span.attributes["l"] == .stringArray(["x"]))
+        #expect(span.status == .error(description: "bad"))
+        #expect(span.events.first?.timeNanos == 1_544_712_660_500_000_000)
+        #expect(span.links.first?.context.spanID.hex == "eee19b7ec3c1b175")
+        #expect(span.resource.attributes["service.name"] == "other-tool")
+        #expect(span.scope == InstrumentationScope(name: "lib", version: "2"))
+    }
+}
