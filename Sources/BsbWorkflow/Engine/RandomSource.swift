@@ -1,0 +1,64 @@
+/// xoshiro256** seeded through SplitMix64: fast, small, and identical on every platform.
+///
+/// Every job seeds its own generator from `(seed, strategy name, chunk id)` — never from the rank — so
+/// the compiled network is the same whatever the number of ranks.
+public struct RandomSource: Sendable {
+    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+
+    /// A generator whose state is expanded from `seed` with SplitMix64.
+    public init(seed: UInt64) {
+        var x = seed
+        func splitMix() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        s0 = splitMix()
+        s1 = splitMix()
+        s2 = splitMix()
+        s3 = splitMix()
+    }
+
+    /// The generator of one job: mixes the run's seed, the strategy's name and the chunk.
+    public init(seed: UInt64, strategy: String, chunk: Int) {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a over the name
+        for byte in strategy.utf8 {
+            h ^= UInt64(byte)
+            h &*= 0x0000_0100_0000_01B3
+        }
+        self.init(seed: seed ^ (h &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(truncatingIfNeeded: chunk) &* 0xD1B5_4A32_D192_ED03))
+    }
+
+    @inline(__always)
+    public mutating func next() -> UInt64 {
+        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = (s3 << 45) | (s3 >> 19)
+        return result
+    }
+
+    /// A uniform double in [0, 1).
+    @inline(__always)
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A uniform double in [lo, hi).
+    @inline(__always)
+    public mutating func uniform(_ lo: Double, _ hi: Double) -> Double {
+        lo + (hi - lo) * nextUnit()
+    }
+
+    /// A uniform point in `box`.
+    @inline(__always)
+    public mutating func point(in box: Box) -> SIMD3<Double> {
+        SIMD3(uniform(box.lo.x, box.hi.x), uniform(box.lo.y, box.hi.y), uniform(box.lo.z, box.hi.z))
+    }
+}

@@ -1,0 +1,128 @@
+import Parallel
+import Tracing
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The engine's one tracing wrapper: every call the engine makes into a strategy, partition or storage
+/// engine goes through `call`, which makes it a span `Class.method` (`storage.method` for storage) with
+/// `bsb.type`, `bsb.component_type`, `bsb.component_class`, `bsb.component_method`, `mpi.rank` and
+/// `mpi.size`, and a profiler entry when profiling. A new strategy gets its spans without tracing code.
+///
+/// With the no-op tracer and no profiler, `call` is a plain function call.
+public struct WorkflowTracing: Sendable {
+    public let tracer: any Tracer
+    public let communicator: any Communicator
+    let profiler: Profiler?
+    /// False for the no-op tracer: then no span is created at all.
+    let recording: Bool
+
+    public init(tracer: any Tracer, communicator: any Communicator, profiler: Profiler? = nil) {
+        self.tracer = tracer
+        self.communicator = communicator
+        self.profiler = profiler
+        self.recording = !(tracer is NoOpTracer)
+    }
+
+    /// The attributes every span carries.
+    func baseAttributes(into attributes: inout SpanAttributes) {
+        attributes["mpi.rank"] = SpanAttribute.int64(Int64(communicator.rank))
+        attributes["mpi.size"] = SpanAttribute.int64(Int64(communicator.size))
+    }
+
+    /// Calls `body`, a call to `method` of `component`, in a component-method span.
+    public func call<C: BsbComponent, T>(
+        _ component: C, _ method: String, function: String = #function, file: String = #fileID, line: UInt = #line,
+        _ body: () throws -> T
+    ) throws -> T {
+        if !recording && profiler == nil { return try body() }
+        let className = C.componentClass
+        let componentType = C.componentType
+        let name = componentType == .storage ? "storage.\(method)" : "\(className).\(method)"
+        return try span(name, category: componentType.rawValue, function: function, file: file, line: line, {
+            $0["bsb.type"] = "component_method"
+            $0["bsb.component_type"] = componentType.rawValue
+            $0["bsb.component_class"] = className
+            $0["bsb.component_method"] = method
+        }, body)
+    }
+
+    /// Calls `body` in a span `name` (child of the current context) with the rank attributes and `attributes`.
+    public func span<T>(
+        _ name: String, category: String = "bsb", function: String = #function, file: String = #fileID, line: UInt = #line,
+        _ attributes: (inout SpanAttributes) -> Void = { _ in }, _ body: () throws -> T
+    ) throws -> T {
+        let start = profiler != nil ? Profiler.now() : 0
+        defer { if let profiler { profiler.record(name: name, category: category, start: start, end: Profiler.now()) } }
+        guard recording else { return try body() }
+        let span = tracer.startSpan(
+            name, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
+            function: function, file: file, line: line)
+        defer { span.end() }
+        span.updateAttributes { attrs in
+            baseAttributes(into: &attrs)
+            attributes(&attrs)
+        }
+        do {
+            return try InstrumentationContext.$current.withValue(span.context) {
+                try TracingScope.$span.withValue(span, operation: body)
+            }
+        } catch {
+            markFailed(span, error)
+            throw error
+        }
+    }
+
+    /// A root span that is collective over `communicator` when it has several ranks (and not under
+    /// `localTracing`): rank 0 opens it and broadcasts its context; the other ranks run `body` with that
+    /// context as parent, without a span of their own. Every rank must call it.
+    public func collectiveSpan<T>(
+        _ name: String, function: String = #function, file: String = #fileID, line: UInt = #line,
+        _ attributes: (inout SpanAttributes) -> Void = { _ in }, _ body: () throws -> T
+    ) throws -> T {
+        let collective = communicator.size > 1 && !TracingScope.local
+        guard collective else { return try span(name, function: function, file: file, line: line, attributes, body) }
+        if communicator.rank == 0 {
+            let start = profiler != nil ? Profiler.now() : 0
+            defer { if let profiler { profiler.record(name: name, category: "bsb", start: start, end: Profiler.now()) } }
+            guard recording else {
+                _ = communicator.broadcast([], root: 0)
+                return try body()
+            }
+            let span = tracer.startSpan(
+                name, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
+                function: function, file: file, line: line)
+            defer { span.end() }
+            span.updateAttributes { attrs in
+                baseAttributes(into: &attrs)
+                attributes(&attrs)
+            }
+            var carrier: [String: String] = [:]
+            tracer.inject(span.context, into: &carrier, using: DictionaryInjector())
+            let payload = JSONValue.object(carrier.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
+            _ = communicator.broadcast(Array(payload.serialized().utf8), root: 0)
+            do {
+                return try InstrumentationContext.$current.withValue(span.context) {
+                    try TracingScope.$span.withValue(span, operation: body)
+                }
+            } catch {
+                markFailed(span, error)
+                throw error
+            }
+        } else {
+            let bytes = communicator.broadcast([], root: 0)
+            var context = InstrumentationContext.current ?? .topLevel
+            if !bytes.isEmpty, let members = try? JSONValue.parse(bytes: bytes).objectValue {
+                var carrier: [String: String] = [:]
+                for (key, value) in members { carrier[key] = value.stringValue }
+                tracer.extract(carrier, into: &context, using: DictionaryExtractor())
+            }
+            return try InstrumentationContext.$current.withValue(context) {
+                try TracingScope.$span.withValue(nil, operation: body)
+            }
+        }
+    }
+}
