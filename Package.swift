@@ -25,35 +25,53 @@ let package = Package(
         ),
         // Span exporters and the JSON Lines codec.
         .target(name: "Exporters", dependencies: ["Telemetry"]),
+        // Reading a recorded trace: summaries, critical path, Chrome trace export, HTML timeline.
+        .target(name: "TraceInsight", dependencies: ["Telemetry", "Exporters"]),
         // Configuration table, distros, configurators.
         .target(
             name: "Distro",
-            dependencies: ["Telemetry", "Exporters", "EntryPoints"]
+            dependencies: [
+                "Telemetry", "Exporters", "EntryPoints",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
-        // MPICH's C API, with shims for handles that do not import as constants.
+        // MPICH's C API (types, and shims for handles that do not import as constants). Not linked: `Parallel`
+        // loads libmpich only when a launcher is detected, so serial runs neither need nor load MPI.
         .systemLibrary(name: "CMPI", pkgConfig: "mpich", providers: [.apt(["libmpich-dev"])]),
         // A Swift communicator; initialises MPI only when a launcher is detected.
-        .target(name: "Parallel"),
+        .target(name: "Parallel", dependencies: ["CMPI"]),
         .target(
             name: "BsbWorkflow",
             dependencies: [
-                "Parallel", "EntryPoints",
+                "Parallel", "EntryPoints", "Telemetry", "Exporters", "TraceInsight",
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(
             name: "otel-instrument",
-            dependencies: ["Distro", "BsbWorkflow", "EntryPoints", "Telemetry", "Exporters"]
+            dependencies: [
+                "Distro", "BsbWorkflow", "EntryPoints", "Telemetry", "Exporters",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
         .executableTarget(name: "bsb", dependencies: ["BsbWorkflow"]),
         .executableTarget(
             name: "bench",
             dependencies: ["Telemetry", "Exporters", .product(name: "Tracing", package: "swift-distributed-tracing")]
         ),
+        .executableTarget(
+            name: "mpi-bench",
+            dependencies: ["BsbWorkflow", "Parallel", "Telemetry", "Exporters",
+                           .product(name: "Tracing", package: "swift-distributed-tracing")]
+        ),
         .testTarget(name: "TelemetryTests", dependencies: ["Telemetry"]),
+        .testTarget(name: "ParallelTests", dependencies: ["Parallel"]),
         .testTarget(name: "ExportersTests", dependencies: ["Exporters", "Telemetry"]),
-        .testTarget(name: "DistroTests", dependencies: ["Distro", "EntryPoints"]),
+        .testTarget(name: "TraceInsightTests", dependencies: ["TraceInsight", "Exporters", "Telemetry"]),
+        .testTarget(name: "DistroTests", dependencies: ["Distro", "EntryPoints", "Telemetry", "Exporters"]),
+        // Runs the built `otel-instrument` executable (and checks the committed man page).
+        .testTarget(name: "LauncherTests", dependencies: ["otel-instrument"]),
         .testTarget(
             name: "BsbWorkflowTests",
             dependencies: ["BsbWorkflow", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")]

@@ -10,9 +10,9 @@ let packageRoot: String = {
     return url.path
 }()
 
-/// The shared example configurations.
+/// The example configurations bundled in `examples/` (copies of `../shared/examples`).
 func examplePath(_ name: String) -> String {
-    URL(fileURLWithPath: packageRoot).deletingLastPathComponent().appendingPathComponent("shared/examples/\(name).json").path
+    URL(fileURLWithPath: packageRoot).appendingPathComponent("examples/\(name).json").path
 }
 
 func exampleText(_ name: String) throws -> String {

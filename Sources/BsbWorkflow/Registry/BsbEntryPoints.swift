@@ -4,7 +4,7 @@ import EntryPoints
 ///
 /// - `program/bsb`: an `InProcessProgram` running the `bsb` command line with the installed tracer and
 ///   `World.communicator`;
-/// - `bsb.commands`: `compile`, `show` (`BsbCommandEntry`);
+/// - `bsb.commands`: `compile`, `show`, `replay-otel` (`BsbCommandEntry`);
 /// - `bsb.placement`: `bsb.placement.RandomPlacement`, `…FixedPositions`, `…ParticlePlacement`;
 /// - `bsb.connectivity`: `bsb.connectivity.AllToAll`, `…DistanceConnectivity`;
 /// - `bsb.partitions`: `layer`;
@@ -22,6 +22,7 @@ public enum BsbEntryPoints {
         var registry = EntryPointRegistry()
         registry.register(group: BsbGroup.commands, name: "compile", BsbCommandEntry(CompileCommand.self))
         registry.register(group: BsbGroup.commands, name: "show", BsbCommandEntry(ShowCommand.self, traced: false))
+        registry.register(group: BsbGroup.commands, name: "replay-otel", BsbCommandEntry(ReplayCommand.self, traced: false))
         registry.register(group: BsbGroup.placement, name: "bsb.placement.RandomPlacement", RandomPlacement.factory)
         registry.register(group: BsbGroup.placement, name: "bsb.placement.FixedPositions", FixedPositions.factory)
         registry.register(group: BsbGroup.placement, name: "bsb.placement.ParticlePlacement", ParticlePlacement.factory)
