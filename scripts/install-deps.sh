@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Installs the system packages the build and the tests need on a fresh Debian 12 machine with Swift.
+# Installs the system packages the build and the tests need on a fresh Debian 12 machine with Swift:
+# MPICH (the MPI the CMPI module is written against), Slurm and munge (the srun tests).
 # Idempotent: packages already present are skipped quickly.
 set -euo pipefail
-packages=(libmpich-dev mpich pkg-config)
+packages=(libmpich-dev mpich pkg-config "$@")
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

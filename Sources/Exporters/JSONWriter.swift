@@ -68,31 +68,74 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A JSON string, escaped as Python's `ensure_ascii=True`: anything outside printable ASCII as `\uXXXX`.
+    @inline(__always)
     mutating func string(_ s: String) {
-        byte(UInt8(ascii: "\""))
-        var s = s
-        s.withUTF8 { utf8 in
-            var runStart = 0
-            var i = 0
-            let count = utf8.count
-            while i < count {
-                let b = utf8[i]
-                if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                    i += 1
-                    continue
-                }
-                if runStart < i { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
-                if b < 0x80 {
-                    escapeASCII(b)
-                    i += 1
-                } else {
-                    i = escapeMultibyte(utf8, at: i)
-                }
-                runStart = i
-            }
-            if runStart < count { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
+        let done: Void? = s.utf8.withContiguousStorageIfAvailable { utf8 in
+            if let start = utf8.baseAddress { escaped(start, utf8.count) } else { raw("\"\"") }
         }
+        if done == nil {
+            var copy = s
+            copy.withUTF8 { utf8 in
+                if let start = utf8.baseAddress { escaped(start, utf8.count) } else { raw("\"\"") }
+            }
+        }
+    }
+
+    /// Most strings need no escape: scan with a plain pointer loop and copy the clean prefix in one go.
+    @inline(__always)
+    private mutating func escaped(_ p: UnsafePointer<UInt8>, _ n: Int) {
+        reserve(n + 2)
+        base[count] = UInt8(ascii: "\"")
+        count += 1
+        var i = 0
+        // Eight bytes at a time: a word is clean when no byte is a control (< 0x20), at or above 0x7F, a quote or
+        // a backslash (the classic "has zero byte" / "has less than" bit tricks).
+        let raw = UnsafeRawPointer(p)
+        while i + 8 <= n {
+            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let high: UInt64 = 0x8080_8080_8080_8080
+            let control = (w &- ones &* 0x20) & ~w & high
+            let upper = (w | (w &+ ones)) & high
+            let q = w ^ (ones &* 0x22)
+            let quote = (q &- ones) & ~q & high
+            let b = w ^ (ones &* 0x5C)
+            let backslash = (b &- ones) & ~b & high
+            if control | upper | quote | backslash != 0 { break }
+            i += 8
+        }
+        while i < n {
+            let b = p[i]
+            if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
+            i += 1
+        }
+        (base + count).update(from: p, count: i)
+        count += i
+        if i < n { escapedTail(UnsafeBufferPointer(start: p, count: n), from: i) }
         byte(UInt8(ascii: "\""))
+    }
+
+    @inline(never)
+    private mutating func escapedTail(_ utf8: UnsafeBufferPointer<UInt8>, from first: Int) {
+        var runStart = first
+        var i = first
+        let count = utf8.count
+        while i < count {
+            let b = utf8[i]
+            if b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
+                i += 1
+                continue
+            }
+            if runStart < i { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<i])) }
+            if b < 0x80 {
+                escapeASCII(b)
+                i += 1
+            } else {
+                i = escapeMultibyte(utf8, at: i)
+            }
+            runStart = i
+        }
+        if runStart < count { raw(UnsafeBufferPointer(rebasing: utf8[runStart..<count])) }
     }
 
     private mutating func escapeASCII(_ b: UInt8) {

@@ -103,7 +103,9 @@ public enum HexCoding {
         var v = value
         var i = 15
         while i >= 0 {
-            pointer[i] = digits[Int(v & 0xF)]
+            let nibble = UInt8(truncatingIfNeeded: v & 0xF)
+            // '0'…'9' then 'a'…'f' without a table lookup.
+            pointer[i] = nibble &+ (nibble < 10 ? 0x30 : 0x57)
             v >>= 4
             i -= 1
         }

@@ -1,7 +1,9 @@
 /// A finished span: everything an exporter needs, immutable once made.
 ///
-/// Made by `OTelSpan.end()`, or by a decoder for replay, and handed to the processors.
-public struct SpanRecord: Hashable, Sendable {
+/// Made by `OTelSpan.end()`, or by a decoder for replay, and handed to the processors. A class: a record
+/// travels through processors, queues and exporters, and passing one reference costs one retain where a
+/// struct of a dozen reference-counted fields would cost a dozen.
+public final class SpanRecord: Hashable, Sendable {
     /// The span kind, as OpenTelemetry defines it.
     public enum Kind: String, Hashable, Sendable, CaseIterable {
         case `internal` = "INTERNAL", server = "SERVER", client = "CLIENT", producer = "PRODUCER", consumer = "CONSUMER"
@@ -81,6 +83,22 @@ public struct SpanRecord: Hashable, Sendable {
         self.droppedAttributes = droppedAttributes
         self.droppedEvents = droppedEvents
         self.droppedLinks = droppedLinks
+    }
+
+    public static func == (lhs: SpanRecord, rhs: SpanRecord) -> Bool {
+        lhs === rhs
+            || (lhs.name == rhs.name && lhs.context == rhs.context && lhs.parentSpanID == rhs.parentSpanID
+                && lhs.kind == rhs.kind && lhs.startTimeNanos == rhs.startTimeNanos
+                && lhs.endTimeNanos == rhs.endTimeNanos && lhs.status == rhs.status && lhs.attributes == rhs.attributes
+                && lhs.events == rhs.events && lhs.links == rhs.links && lhs.resource == rhs.resource
+                && lhs.scope == rhs.scope && lhs.droppedAttributes == rhs.droppedAttributes
+                && lhs.droppedEvents == rhs.droppedEvents && lhs.droppedLinks == rhs.droppedLinks)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(context)
+        hasher.combine(name)
+        hasher.combine(startTimeNanos)
     }
 
     /// This record with every timestamp (start, end, events) moved by `offset` nanoseconds.
