@@ -202,7 +202,7 @@ public final class OTelSpan: Tracing.Span {
                 scope: tracer.scope, droppedAttributes: s.droppedAttributes, droppedEvents: s.droppedEvents,
                 droppedLinks: s.droppedLinks)
         }
-        if let record { provider.spanEnded(record) }
+        if let record { provider.spanEnded(self, record) }
     }
 
     /// Ends an open span because the process is being stopped: ERROR status naming `reason`, and an event.

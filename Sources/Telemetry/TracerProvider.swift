@@ -14,6 +14,8 @@ public final class TracerProvider: Sendable {
     /// Attributes every span starts with (the launcher sets `mpi.rank` and `mpi.size` here).
     public let spanStartAttributes: Attributes
     private let isShutdown = Atomic<Bool>(false)
+    /// The open-span registry among the processors, if any: told when a span ends.
+    private let openSpans: OpenSpanRegistry?
 
     public init(
         resource: Resource = Resource.detect(serviceName: nil),
@@ -29,6 +31,7 @@ public final class TracerProvider: Sendable {
         self.limits = limits
         self.processors = processors
         self.spanStartAttributes = spanStartAttributes
+        self.openSpans = processors.lazy.compactMap { $0 as? OpenSpanRegistry }.first
     }
 
     /// A tracer whose spans carry the scope `name`/`version`.
@@ -61,7 +64,8 @@ public final class TracerProvider: Sendable {
         for processor in processors { processor.onStart(span) }
     }
 
-    func spanEnded(_ record: SpanRecord) {
+    func spanEnded(_ span: OTelSpan, _ record: SpanRecord) {
+        openSpans?.ended(span)
         for processor in processors { processor.onEnd(record) }
     }
 }

@@ -42,19 +42,20 @@ func run(_ arguments: [String], in directory: String, environment: [String: Stri
     process.standardError = err
     try process.run()
     // Read both pipes while the process runs, so a chatty child never blocks on a full pipe.
-    var stdoutData = Data(), stderrData = Data()
+    final class Collected: @unchecked Sendable { var data = Data() }
+    let stdoutData = Collected(), stderrData = Collected()
     let group = DispatchGroup()
     group.enter()
-    DispatchQueue.global().async { stdoutData = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async { stdoutData.data = out.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     group.enter()
-    DispatchQueue.global().async { stderrData = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
+    DispatchQueue.global().async { stderrData.data = err.fileHandleForReading.readDataToEndOfFile(); group.leave() }
     let deadline = Date().addingTimeInterval(timeout)
     while process.isRunning && Date() < deadline { usleep(20_000) }
     if process.isRunning { process.terminate() }
     process.waitUntilExit()
     group.wait()
-    return Finished(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self),
-                    stderr: String(decoding: stderrData, as: UTF8.self))
+    return Finished(status: process.terminationStatus, stdout: String(decoding: stdoutData.data, as: UTF8.self),
+                    stderr: String(decoding: stderrData.data, as: UTF8.self))
 }
 
 /// A fresh directory holding `example` as `network_configuration.json`.
