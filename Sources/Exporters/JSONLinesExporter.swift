@@ -77,21 +77,29 @@ public final class JSONLinesExporter: SpanExporter {
         }
         let fd = s.fd
         let buffer = s.encoder.buffer
-        let error: Int32? = {
-            var offset = 0
-            while offset < buffer.count {
-                let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += n
+        var offset = 0
+        var failure: Int32?
+        while offset < buffer.count {
+            let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                failure = errno
+                break
             }
-            return nil
-        }()
-        guard let error else { return .success }
-        s.lost += spans
-        s.lastError = SystemError.message(error)
+            offset += n
+        }
+        guard let failure else { return .success }
+        // A write cut short (a full disk) may have left part of a line: cut the file back to the last whole
+        // line this write delivered, so readers never meet a torn line, and count the lines that did not make it.
+        let written = UnsafeBufferPointer(rebasing: buffer[0..<offset])
+        let wholeEnd = (written.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 }) ?? 0
+        if wholeEnd < offset {
+            let end = lseek(fd, 0, SEEK_CUR)
+            if end >= 0 { _ = ftruncate(fd, end - off_t(offset - wholeEnd)) }
+        }
+        let delivered = written[0..<wholeEnd].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+        s.lost += spans - delivered
+        s.lastError = SystemError.message(failure)
         return .failure(reason: s.lastError!)
     }
 }
