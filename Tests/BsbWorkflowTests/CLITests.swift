@@ -116,7 +116,7 @@ func runBsb(_ arguments: [String], in dir: TemporaryDirectory, environment: [Str
     @Test func registryHasTheProgramAndComponents() throws {
         let registry = BsbEntryPoints.registry
         #expect(registry.entry(group: EntryPointGroup.program, name: "bsb", as: InProcessProgram.self) != nil)
-        #expect(registry.names(in: BsbGroup.commands) == ["compile", "show"])
+        #expect(registry.names(in: BsbGroup.commands) == ["compile", "replay-otel", "show", "trace"])
         #expect(registry.names(in: BsbGroup.storageEngines) == ["fs"])
         #expect(registry.names(in: BsbGroup.connectivity) == ["bsb.connectivity.AllToAll", "bsb.connectivity.DistanceConnectivity"])
         do {

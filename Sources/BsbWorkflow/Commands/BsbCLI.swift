@@ -55,7 +55,7 @@ public enum BsbCLI {
             return 0
         } catch let error as any BsbUserError {
             let prefix = runtime.communicator.size > 1 ? "bsb (rank \(runtime.communicator.rank)): " : "bsb: "
-            runtime.console.err(prefix + "error: " + (error is ConfigurationError || error is FileError || error is CompileError || error is ReplayError ? "" : "\(String(describing: type(of: error))): ") + "\(error)")
+            runtime.console.err(prefix + "error: " + (error is ConfigurationError || error is FileError || error is CompileError || error is ReplayError || error is TraceError ? "" : "\(String(describing: type(of: error))): ") + "\(error)")
             return 1
         } catch {
             let code = Bsb.exitCode(for: error)

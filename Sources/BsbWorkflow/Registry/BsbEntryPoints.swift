@@ -23,6 +23,7 @@ public enum BsbEntryPoints {
         registry.register(group: BsbGroup.commands, name: "compile", BsbCommandEntry(CompileCommand.self))
         registry.register(group: BsbGroup.commands, name: "show", BsbCommandEntry(ShowCommand.self, traced: false))
         registry.register(group: BsbGroup.commands, name: "replay-otel", BsbCommandEntry(ReplayCommand.self, traced: false))
+        registry.register(group: BsbGroup.commands, name: "trace", BsbCommandEntry(TraceCommand.self, traced: false))
         registry.register(group: BsbGroup.placement, name: "bsb.placement.RandomPlacement", RandomPlacement.factory)
         registry.register(group: BsbGroup.placement, name: "bsb.placement.FixedPositions", FixedPositions.factory)
         registry.register(group: BsbGroup.placement, name: "bsb.placement.ParticlePlacement", ParticlePlacement.factory)
