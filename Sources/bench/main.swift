@@ -25,6 +25,26 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--append" {
     exit(0)
 }
 
+// `bench --make-trace PATH COUNT`: writes COUNT spans (trees of depth 3) to PATH, the input of the replay benchmark.
+if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--make-trace" {
+    let exporter = try JSONLinesExporter(pathPattern: CommandLine.arguments[2])
+    let provider = TracerProvider(resource: Resource.detect(serviceName: "BSB Workflow"),
+                                  processors: [BatchSpanProcessor(exporter: exporter)])
+    let tracer = provider.tracer("bench", version: "1.0")
+    for _ in 0..<((Int(CommandLine.arguments[3]) ?? 0) / 3) {
+        tracer.withSpan("root") { root in
+            root.setAttribute("mpi.rank", 0)
+            tracer.withSpan("child") { child in
+                child.setAttribute("bsb.type", "component_method")
+                child.addEvent(name: "Placing 390 base_type in [0 0 0]")
+                tracer.withSpan("grandchild") { $0.setAttribute("hdf5.path", "/placement/base_type") }
+            }
+        }
+    }
+    provider.shutdown()
+    exit(0)
+}
+
 let spanCount = CommandLine.arguments.count > 1 ? Int(CommandLine.arguments[1]) ?? 100_000 : 100_000
 let directory = CommandLine.arguments.count > 2 ? CommandLine.arguments[2] : "/tmp"
 /// `BENCH_ONLY=name` runs one variant, for profiling it alone.

@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# Benchmarks beside the Python reference, measured in one run on this machine, printed as ratios.
+#   scripts/bench.sh export     spans/s through each pipeline (100,000 spans, trees of depth 3, 4 attributes)
+#   scripts/bench.sh startup    otel-instrument start-up before the program runs (median of 50)
+#   scripts/bench.sh compile    bsb compile --clear on the examples, untraced and traced (median of 5)
+#   scripts/bench.sh replay     replay of a 1,000,000-span file into JSON Lines: spans/s and peak memory
+#   scripts/bench.sh mpi        one collective root span at 2, 4 and 8 ranks; medium compile at 1, 2, 4 ranks
+#   scripts/bench.sh all
+# Set BENCH_NO_REFERENCE=1 to skip the Python reference (its first run installs it, ~25 s).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+reference=/work/shared/reference/python-reference.sh
+[[ -x $reference ]] || reference="$root/../shared/reference/python-reference.sh"
+swift build -c release -j 2 >/dev/null
+bin=$(swift build -c release --show-bin-path)
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+ref() { [[ -z ${BENCH_NO_REFERENCE:-} && -x $reference ]] && "$reference" "$@" || true; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+json() { python3 -c "import json,sys; d=json.loads(sys.argv[1]); print(d$2)" "$1"; }
+
+bench_export() {
+  echo "== export: ours"
+  ours=$("$bin/bench" 100000 "$tmp" | grep '^{')
+  echo "$ours"
+  echo "== export: Python reference"
+  theirs=$(ref export 100000 | grep '^{' || true)
+  echo "$theirs"
+  python3 - "$ours" "$theirs" <<'PY'
+import json, sys
+ours = {d["variant"]: d for d in map(json.loads, filter(None, sys.argv[1].splitlines()))}
+theirs = {d["variant"]: d for d in map(json.loads, filter(None, sys.argv[2].splitlines()))}
+limit = ours["bare_write_720B"]["spans_per_s"]
+print(f"{'variant':<16}{'ours spans/s':>14}{'× write(2) limit':>18}{'reference':>12}{'× reference':>13}")
+for name in ["bare_write_720B", "none_direct", "none", "memory", "simple", "batch"]:
+    if name not in ours: continue
+    o = ours[name]["spans_per_s"]
+    key = "none" if name == "none_direct" else name
+    r = theirs.get(key, {}).get("spans_per_s")
+    print(f"{name:<16}{o:>14,}{o / limit:>18.2f}{(r or 0):>12,}{(o / r if r else float('nan')):>13.1f}")
+for name in ["simple", "batch"]:
+    if name in ours: print(f"bytes per span ({name}): {ours[name].get('bytes_per_span')}")
+PY
+}
+
+bench_startup() {
+  echo "== start-up: otel-instrument --traces_exporter jsonlines bsb --version (50 runs)"
+  cd "$tmp"
+  for _ in $(seq 50); do
+    s=$(date +%s%N); "$bin/otel-instrument" --traces_exporter jsonlines bsb --version >/dev/null; e=$(date +%s%N)
+    echo $(( (e - s) / 1000 ))
+  done | median | awk '{printf "median %.2f ms\n", $1/1000}'
+  rm -f traces_*.jsonlines
+  cd "$root"
+  echo "== start-up: Python reference (opentelemetry-instrument … python -c pass)"
+  ref startup
+}
+
+bench_compile() {
+  for example in quickstart medium; do
+    work="$tmp/$example"; mkdir -p "$work"; cp "examples/$example.json" "$work/network_configuration.json"
+    cd "$work"
+    plain=$(for _ in 1 2 3 4 5; do s=$(date +%s%N); "$bin/bsb" compile --clear --seed 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done | median)
+    traced=$(for _ in 1 2 3 4 5; do rm -f traces_*.jsonlines; s=$(date +%s%N); "$bin/otel-instrument" --traces_exporter jsonlines bsb compile --clear --seed 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done | median)
+    spans=$(cat traces_*.jsonlines | wc -l)
+    cd "$root"
+    echo "{\"example\": \"$example\", \"plain_ms\": $(awk "BEGIN{print $plain/1000}"), \"traced_ms\": $(awk "BEGIN{print $traced/1000}"), \"spans\": $spans}"
+    echo "== $example: Python reference"
+    ref compile "examples/$example.json"
+  done
+}
+
+bench_replay() {
+  echo "== replay: 1,000,000 spans → JSON Lines"
+  "$bin/bench" --make-trace "$tmp/big.jsonlines" 1000000
+  cd "$tmp"
+  /usr/bin/time -f '{"seconds": %e, "max_rss_kb": %M}' "$bin/otel-instrument" --traces_exporter jsonlines \
+    --exporter_jsonlines_path "$tmp/replayed.jsonlines" bsb replay-otel "$tmp/big.jsonlines" 2>&1 | tail -2
+  echo "replayed lines: $(wc -l < "$tmp/replayed.jsonlines")"
+  cd "$root"
+  echo "== replay: Python reference on the first 100,000 spans"
+  head -100000 "$tmp/big.jsonlines" > "$tmp/100k.jsonlines"
+  ref replay "$tmp/100k.jsonlines"
+}
+
+bench_mpi() {
+  echo "== one collective root span (BsbTracer.trace), 2000 spans"
+  for n in 2 4 8; do mpiexec -n $n "$bin/mpi-bench" 2000 "$tmp"; done
+  echo "== medium compile at 1, 2, 4 ranks (seed 1), median of 3"
+  work="$tmp/mpi-medium"; mkdir -p "$work"; cp examples/medium.json "$work/network_configuration.json"; cd "$work"
+  for n in 1 2 4; do
+    t=$(for _ in 1 2 3; do s=$(date +%s%N); mpiexec -n $n "$bin/bsb" compile --clear --seed 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done | median)
+    echo "{\"ranks\": $n, \"compile_ms\": $(awk "BEGIN{print $t/1000}")}"
+  done
+  cd "$root"
+}
+
+case ${1:-all} in
+  export) bench_export ;;
+  startup) bench_startup ;;
+  compile) bench_compile ;;
+  replay) bench_replay ;;
+  mpi) bench_mpi ;;
+  all) bench_export; bench_startup; bench_compile; bench_replay; bench_mpi ;;
+  *) echo "usage: $0 export|startup|compile|replay|mpi|all" >&2; exit 2 ;;
+esac
