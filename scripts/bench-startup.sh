@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # Start-up of the launcher: `otel-instrument --traces_exporter jsonlines bsb --version`, 50 runs, median.
 #
-# Usage: scripts/bench-startup.sh [RUNS]     (builds the release binary first; BIN=path skips the build)
+# Usage: scripts/bench-startup.sh [RUNS]     (builds the release binary first; BIN=path skips the build;
+#        STATIC=1 links the Swift runtime and Foundation statically, in its own scratch directory)
 # Goal: under 10 ms median (the Python `opentelemetry-instrument` needs 221 ms before the program starts).
 # Times come from bash's $EPOCHREALTIME, so no extra process is started around each run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-50}
 if [[ -z "${BIN:-}" ]]; then
-    swift build -c release --scratch-path "${SCRATCH:-.build-launcher}" --product otel-instrument -j 2 >/dev/null
-    BIN="$(swift build -c release --scratch-path "${SCRATCH:-.build-launcher}" --show-bin-path 2>/dev/null)/otel-instrument"
+    flags=(-c release -j 2 --scratch-path "${SCRATCH:-.build-launcher}")
+    [[ -n "${STATIC:-}" ]] && flags=(-c release -j 2 --static-swift-stdlib --scratch-path "${SCRATCH:-.build-launcher-static}")
+    swift build "${flags[@]}" --product otel-instrument >/dev/null
+    BIN="$(swift build "${flags[@]}" --show-bin-path 2>/dev/null)/otel-instrument"
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

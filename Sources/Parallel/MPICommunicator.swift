@@ -1,4 +1,4 @@
-import CMPI
+internal import CMPI
 
 /// A communicator over MPI: the world of an `mpiexec`/`srun` job, or a part of it made by `split`.
 public final class MPICommunicator: Communicator, @unchecked Sendable {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CMPI
+internal import CMPI
 
 /// The MPI functions we call, resolved from the MPICH-ABI library at run time.
 ///

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import CMPI
+internal import CMPI
 import Synchronization
 
 /// The communicator of the whole job.

@@ -47,7 +47,7 @@ struct TraceCommandTests {
     @Test func errorsAreOneLine() throws {
         let missing = try BsbProcess.run(["trace", "summary", "nope.jsonlines"], in: dir)
         #expect(missing.status == 1)
-        #expect(missing.stderr == "bsb: error: TraceError: nope.jsonlines: no such file\n")
+        #expect(missing.stderr == "bsb: error: nope.jsonlines: no such file\n")
         let noMatch = try BsbProcess.run(["trace", "html", "none_*.jsonlines"], in: dir)
         #expect(noMatch.status == 1 && noMatch.stderr.contains("no file matches 'none_*.jsonlines'"))
         let usage = try BsbProcess.run(["trace", "summary"], in: dir)
@@ -56,7 +56,7 @@ struct TraceCommandTests {
         #expect(format.status == 64)
         try "{\"name\": \"x\"}\n".write(toFile: "\(dir)/bad.jsonlines", atomically: true, encoding: .utf8)
         let bad = try BsbProcess.run(["trace", "summary", "traces_rank0.jsonlines", "bad.jsonlines"], in: dir)
-        #expect(bad.status == 1 && bad.stderr.hasPrefix("bsb: error: TraceError: bad.jsonlines:1: missing key 'context'"))
+        #expect(bad.status == 1 && bad.stderr.hasPrefix("bsb: error: bad.jsonlines:1: missing key 'context'"))
         let skipped = try BsbProcess.run(["trace", "summary", "--skip-invalid", "traces_rank0.jsonlines", "bad.jsonlines"], in: dir)
         #expect(skipped.status == 0 && skipped.stdout.contains("skipped 1 invalid line(s)"))
         let help = try BsbProcess.run(["trace", "--help"], in: dir)

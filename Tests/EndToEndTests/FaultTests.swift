@@ -1,0 +1,175 @@
+import Exporters
+import Foundation
+import Telemetry
+import Testing
+
+/// Faults on the real executables: signals at random moments, SIGKILL, many appenders on one path. The runs use
+/// the `bsb_jsonlines` distro, whose simple processor puts every span on disk when it ends — the setting for
+/// jobs that may be cut short.
+@Suite(.serialized) struct FaultTests {
+    /// Starts `arguments` with an empty signal mask (the test runner's threads block some signals, and a child
+    /// would inherit that), in `directory`.
+    func spawn(_ arguments: [String], in directory: String) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        var defaults = sigset_t()
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv = (["env", "-C", directory] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let status = posix_spawnp(&pid, "env", nil, &attributes, argv, environ)
+        guard status == 0 else { throw TestFailure("cannot start \(arguments[0]): \(status)") }
+        return pid
+    }
+
+    /// Waits for `pid`; returns its exit status (128 + signal when killed) and how long the wait took.
+    func wait(_ pid: pid_t) -> (code: Int32, seconds: Double) {
+        let start = Date()
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (code, Date().timeIntervalSince(start))
+    }
+
+    /// A compile long enough to be interrupted: medium with 3,000 + 3,000 cells (9 M connections).
+    func longCompileDirectory() throws -> String {
+        let dir = try workDirectory(example: "medium")
+        let config = try String(contentsOfFile: "\(dir)/network_configuration.json", encoding: .utf8)
+            .replacingOccurrences(of: "\"count\": 1500", with: "\"count\": 3000")
+        try config.write(toFile: "\(dir)/network_configuration.json", atomically: true, encoding: .utf8)
+        return dir
+    }
+
+    func traceFiles(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasPrefix("traces_") }.map { "\(dir)/\($0)" }
+    }
+
+    /// Every line of every trace file parses; returns the spans.
+    func wholeLines(_ dir: String) throws -> [SpanRecord] {
+        var spans: [SpanRecord] = []
+        for file in traceFiles(dir) {
+            var decoder = JSONLinesDecoder()
+            try LineReader(path: file).forEachLine { number, line in
+                guard case .text(let bytes) = line else { throw TestFailure("\(file):\(number) is not a whole line") }
+                spans.append(try decoder.decode(bytes))
+                return true
+            }
+        }
+        return spans
+    }
+
+    /// Waits until `files` trace files hold a first finished span (so `cli` and `compile` are open), then a
+    /// random while.
+    func waitForWork(_ dir: String, files: Int = 1, then maxDelay: Double) {
+        let deadline = Date().addingTimeInterval(20)
+        func started() -> Bool {
+            let found = traceFiles(dir)
+            return found.count >= files && found.allSatisfy { path in
+                var info = stat()
+                return stat(path, &info) == 0 && info.st_size > 0
+            }
+        }
+        while !started() && Date() < deadline { usleep(500) }
+        usleep(UInt32(Double.random(in: 0...maxDelay) * 1_000_000))
+    }
+
+    @Test func sigtermAtRandomMomentsEndsOpenSpansWithErrorWithinTwoSeconds() throws {
+        var interrupted = 0
+        var attempts = 0
+        while interrupted < 20 && attempts < 60 {
+            attempts += 1
+            let dir = try longCompileDirectory()
+            let pid = try spawn(["OTEL_DISTRO=bsb_jsonlines", binDirectory + "/otel-instrument", "bsb", "compile", "--clear"], in: dir)
+            waitForWork(dir, then: 0.08)
+            kill(pid, SIGTERM)
+            let (code, seconds) = wait(pid)
+            let spans = try wholeLines(dir)
+            if code == 0 { continue }  // finished before the signal: not an interruption
+            interrupted += 1
+            #expect(code == 143)
+            #expect(seconds < 2.0)
+            for name in ["cli", "compile"] {
+                guard let span = spans.first(where: { $0.name == name }) else {
+                    Issue.record("\(name) missing after SIGTERM (attempt \(attempts))")
+                    continue
+                }
+                if case .error(let description) = span.status {
+                    #expect(description == "terminated by SIGTERM" || description?.contains("terminated") == true)
+                } else {
+                    Issue.record("\(name) not ERROR after SIGTERM: \(span.status)")
+                }
+            }
+        }
+        #expect(interrupted == 20, "only \(interrupted) of \(attempts) runs were interrupted mid-compile")
+    }
+
+    @Test(.enabled(if: MPIJobTests.mpiexecAvailable)) func sigtermOnEveryRankOfAnMPIJob() throws {
+        var interrupted = 0
+        var attempts = 0
+        while interrupted < 5 && attempts < 20 {
+            attempts += 1
+            let dir = try longCompileDirectory()
+            let pid = try spawn(["OTEL_DISTRO=bsb_jsonlines", "mpiexec", "-n", "4", binDirectory + "/otel-instrument",
+                                 "bsb", "compile", "--clear"], in: dir)
+            // Wait for all four ranks' files, then signal every rank, as a batch system's cancel does.
+            waitForWork(dir, files: 4, then: 0.06)
+            let ranks = rankPids(in: dir)
+            for rank in ranks { kill(rank, SIGTERM) }
+            let start = Date()
+            _ = wait(pid)
+            let spans = try wholeLines(dir)
+            if spans.contains(where: { $0.name == "cli" && $0.status == .unset }) { continue }  // finished first
+            interrupted += 1
+            #expect(Date().timeIntervalSince(start) < 3.0)
+            #expect(traceFiles(dir).count == 4)
+            #expect(spans.filter { $0.name == "compile" && $0.status != .unset }.count >= 1)
+        }
+        #expect(interrupted >= 3, "only \(interrupted) of \(attempts) MPI runs were interrupted mid-compile")
+    }
+
+    /// The pids of otel-instrument processes working in `dir` (the ranks of a job started there).
+    func rankPids(in dir: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { Int32($0) }.filter { pid in
+            guard let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe"),
+                  exe.hasSuffix("/otel-instrument"),
+                  let cwd = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/cwd")
+            else { return false }
+            return cwd == dir || cwd == (dir as NSString).resolvingSymlinksInPath
+        }
+    }
+
+    @Test func sigkillAtRandomMomentsLeavesOnlyWholeLines() throws {
+        for _ in 0..<20 {
+            let dir = try longCompileDirectory()
+            let pid = try spawn(["OTEL_DISTRO=bsb_jsonlines", binDirectory + "/otel-instrument", "bsb", "compile", "--clear"], in: dir)
+            waitForWork(dir, then: 0.08)
+            kill(pid, SIGKILL)
+            _ = wait(pid)
+            _ = try wholeLines(dir)
+        }
+    }
+
+    @Test func sixteenProcessesAppendingToOnePathLeaveWholeLines() throws {
+        let dir = try workDirectory(example: "tinyconn")
+        let path = "\(dir)/shared.jsonlines"
+        let pids = try (0..<16).map { _ in try spawn([binDirectory + "/bench", "--append", path, "10000"], in: dir) }
+        for pid in pids { #expect(wait(pid).code == 0) }
+        var count = 0
+        var decoder = JSONLinesDecoder()
+        try LineReader(path: path).forEachLine { number, line in
+            guard case .text(let bytes) = line else { throw TestFailure("line \(number) is not whole") }
+            _ = try decoder.decode(bytes)
+            count += 1
+            return true
+        }
+        #expect(count == 160_000)
+    }
+}
