@@ -126,7 +126,7 @@ let package = Package(
             dependencies: ["BsbWorkflow", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")]
         ),
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "Telemetry", "Exporters"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["Exporters", "Telemetry"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["Exporters", "Telemetry", "TelemetryTesting"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,12 +1,13 @@
 import Exporters
 import Foundation
 import Telemetry
+import TelemetryTesting
 import Testing
 
 /// Faults on the real executables: signals at random moments, SIGKILL, many appenders on one path. The runs use
 /// the `bsb_jsonlines` distro, whose simple processor puts every span on disk when it ends — the setting for
 /// jobs that may be cut short.
-@Suite(.serialized) struct FaultTests {
+@Suite(.serialized, .traced) struct FaultTests {
     /// Starts `arguments` with an empty signal mask (the test runner's threads block some signals, and a child
     /// would inherit that), in `directory`.
     func spawn(_ arguments: [String], in directory: String) throws -> pid_t {
@@ -23,8 +24,14 @@ import Testing
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         let argv = (["env", "-C", directory] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        // The runs are configured by their arguments only: none of the test runner's OTEL_*, PMI_* or SLURM_*.
+        let inherited = ProcessInfo.processInfo.environment.filter { key, _ in
+            !key.hasPrefix("OTEL_") && !key.hasPrefix("PMI_") && !key.hasPrefix("SLURM_")
+        }
+        let envp = inherited.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { envp.forEach { free($0) } }
         var pid = pid_t()
-        let status = posix_spawnp(&pid, "env", nil, &attributes, argv, environ)
+        let status = posix_spawnp(&pid, "env", nil, &attributes, argv, envp)
         guard status == 0 else { throw TestFailure("cannot start \(arguments[0]): \(status)") }
         return pid
     }

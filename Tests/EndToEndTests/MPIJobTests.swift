@@ -1,10 +1,11 @@
 import Exporters
 import Foundation
 import Telemetry
+import TelemetryTesting
 import Testing
 
 /// Real `mpiexec` jobs: one trace across ranks, files per rank, no orphans, the same network as a serial run.
-@Suite(.serialized) struct MPIJobTests {
+@Suite(.serialized, .traced) struct MPIJobTests {
     static let mpiexecAvailable = FileManager.default.isExecutableFile(atPath: "/usr/bin/mpiexec")
 
     /// Compiles `example` with `launcher` (e.g. `["mpiexec", "-n", "4"]`) and checks the trace's shape.
