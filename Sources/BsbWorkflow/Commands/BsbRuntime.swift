@@ -23,30 +23,11 @@ public struct BsbRuntime: Sendable {
         self.console = console
         self.workingDirectory = workingDirectory ?? FileIO.currentDirectory()
         self.registry = registry
-        self.environment = environment ?? processEnvironment()
+        self.environment = environment ?? LaunchEnvironment.current()
     }
 
     @TaskLocal static var current: BsbRuntime?
 
     /// The runtime of the running command (or a default one outside `BsbCLI.run`).
     public static var active: BsbRuntime { current ?? BsbRuntime() }
-}
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
-func processEnvironment() -> [String: String] {
-    var result: [String: String] = [:]
-    var pointer = environ
-    while let entry = pointer.pointee {
-        let text = String(cString: entry)
-        if let eq = text.firstIndex(of: "=") {
-            result[String(text[..<eq])] = String(text[text.index(after: eq)...])
-        }
-        pointer += 1
-    }
-    return result
 }
