@@ -8,7 +8,8 @@ config="$root/examples/$example.json"
 [[ -f $config ]] || { echo "error: no example '$example' (have: $(cd "$root/examples" && ls *.json | sed 's/.json//' | tr '\n' ' '))" >&2; exit 2; }
 "$root/scripts/install-deps.sh"
 echo "==> swift build -c release"
-(cd "$root" && swift build -c release -j 2 --product otel-instrument >/dev/null)
+(cd "$root" && swift build -c release -j 2 --product otel-instrument 2>&1 | grep -E "error|Compiling|Build" | tail -1)
+(cd "$root" && swift build -c release -j 2 --product bsb >/dev/null 2>&1)
 bin=$(cd "$root" && swift build -c release --show-bin-path)
 work="$root/run/$example"
 mkdir -p "$work"
@@ -19,4 +20,5 @@ echo "    otel-instrument --traces_exporter jsonlines --service_name \"BSB Workf
 "$bin/otel-instrument" --traces_exporter jsonlines --service_name "BSB Workflow" bsb compile --clear
 trace=$(ls -t "$work"/traces_*.jsonlines | head -1)
 echo "==> trace: $trace ($(wc -l <"$trace") spans)"
-echo "    summarise it with: $bin/bsb show   (network)   |   less $trace"
+echo "    see where the time went: $bin/bsb trace summary $trace"
+echo "    what the network holds:  (cd $work && $bin/bsb show)"
