@@ -12,8 +12,9 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 reference=/work/shared/reference/python-reference.sh
 [[ -x $reference ]] || reference="$root/../shared/reference/python-reference.sh"
-swift build -c release -j 2 >/dev/null
-bin=$(swift build -c release --show-bin-path)
+# Statically linked Swift runtime and Foundation: what we ship, and 5 ms less start-up than dynamic loading.
+swift build -c release --static-swift-stdlib -j 2 >/dev/null
+bin=$(swift build -c release --static-swift-stdlib --show-bin-path)
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 ref() { [[ -z ${BENCH_NO_REFERENCE:-} && -x $reference ]] && "$reference" "$@" || true; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }

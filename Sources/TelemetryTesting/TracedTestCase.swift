@@ -1,3 +1,4 @@
+#if canImport(XCTest)
 import Telemetry
 import Tracing
 import XCTest
@@ -39,3 +40,4 @@ open class TracedTestCase: XCTestCase {
         return full.split(separator: ".").last.map(String.init) ?? full
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if canImport(Testing)
 import Synchronization
 import Telemetry
 import Testing
@@ -73,3 +74,4 @@ extension String {
         return String(self[..<found]) + replacement + String(self[self.index(after: found)...])
     }
 }
+#endif
