@@ -35,9 +35,10 @@ public final class RandomIDGenerator: IDGenerator {
     }
 }
 
-/// The xoshiro256** pseudo-random generator (Blackman and Vigna), seeded through SplitMix64.
+/// The xoshiro256** pseudo-random generator (Blackman and Vigna), seeded through SplitMix64: the ids here and
+/// the BSB's placement (`RandomSource`) both draw from it.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
-    private var s0, s1, s2, s3: UInt64
+    @usableFromInline var s0, s1, s2, s3: UInt64
 
     public init(seed: UInt64) {
         var x = seed
@@ -54,6 +55,7 @@ public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     @inlinable
     static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
 
+    @inlinable
     public mutating func next() -> UInt64 {
         let result = Self.rotl(s1 &* 5, 7) &* 9
         let t = s1 << 17

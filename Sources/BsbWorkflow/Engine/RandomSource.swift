@@ -1,24 +1,15 @@
+import Telemetry
+
 /// xoshiro256** seeded through SplitMix64: fast, small, and identical on every platform.
 ///
 /// Every job seeds its own generator from `(seed, strategy name, chunk id)` — never from the rank — so
 /// the compiled network is the same whatever the number of ranks.
 public struct RandomSource: Sendable {
-    private var s0: UInt64, s1: UInt64, s2: UInt64, s3: UInt64
+    private var generator: Xoshiro256StarStar
 
     /// A generator whose state is expanded from `seed` with SplitMix64.
     public init(seed: UInt64) {
-        var x = seed
-        func splitMix() -> UInt64 {
-            x &+= 0x9E37_79B9_7F4A_7C15
-            var z = x
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        s0 = splitMix()
-        s1 = splitMix()
-        s2 = splitMix()
-        s3 = splitMix()
+        generator = Xoshiro256StarStar(seed: seed)
     }
 
     /// The generator of one job: mixes the run's seed, the strategy's name and the chunk.
@@ -33,15 +24,7 @@ public struct RandomSource: Sendable {
 
     @inline(__always)
     public mutating func next() -> UInt64 {
-        let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
-        let t = s1 << 17
-        s2 ^= s0
-        s3 ^= s1
-        s1 ^= s2
-        s0 ^= s3
-        s2 ^= t
-        s3 = (s3 << 45) | (s3 >> 19)
-        return result
+        generator.next()
     }
 
     /// A uniform double in [0, 1).
