@@ -93,8 +93,10 @@ public final class Resource: Hashable, Sendable {
 
     /// A random (version 4) UUID in its canonical lowercase form.
     static func randomUUID() -> String {
+        // Two 64-bit draws, not sixteen byte-sized ones: each draw is a getrandom(2) call.
         var generator = SystemRandomNumberGenerator()
-        var bytes = (0..<16).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let (high, low) = (generator.next(), generator.next())
+        var bytes = (0..<16).map { UInt8(truncatingIfNeeded: ($0 < 8 ? high : low) >> (UInt64($0 % 8) * 8)) }
         bytes[6] = bytes[6] & 0x0F | 0x40
         bytes[8] = bytes[8] & 0x3F | 0x80
         let hex = bytes.map { String(HexCoding.hex(UInt64($0)).suffix(2)) }
