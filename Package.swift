@@ -129,7 +129,10 @@ let package = Package(
         .testTarget(name: "LauncherTests", dependencies: ["otel-instrument"]),
         .testTarget(
             name: "BsbWorkflowTests",
-            dependencies: ["BsbWorkflow", .product(name: "InMemoryTracing", package: "swift-distributed-tracing")]
+            dependencies: [
+                "BsbWorkflow", "Telemetry", "TelemetryTesting",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
         ),
         .testTarget(name: "OTLPTests", dependencies: ["OTLP", "Telemetry", "Exporters"]),
         .testTarget(name: "EndToEndTests", dependencies: ["Exporters", "Telemetry", "TelemetryTesting"]),

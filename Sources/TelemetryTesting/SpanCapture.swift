@@ -5,7 +5,9 @@ import Tracing
 /// Runs code with an in-memory tracing pipeline and hands back the spans it produced.
 ///
 /// The pipeline is bound to the calling task only (swift-distributed-tracing's `withTracer`), so tests
-/// running in parallel never see each other's spans, and nothing global is bootstrapped.
+/// running in parallel never see each other's spans, and nothing global is bootstrapped. Threads started in
+/// the closure do not inherit that binding: read `InstrumentationSystem.tracer` in the closure and hand it to
+/// them (their spans are captured as long as they end before the closure returns).
 ///
 ///     let (_, spans) = try SpanCapture.capture { try compiler.compile() }
 ///     let place = try #require(spans.first(named: "RandomPlacement.place"))
@@ -84,8 +86,32 @@ public struct CapturedSpans: Sendable, RandomAccessCollection {
         return names
     }
 
+    /// Every span below `span`, at any depth, nearest first.
+    public func descendants(of span: SpanRecord) -> [SpanRecord] {
+        let byParent = Dictionary(grouping: spans.filter { $0.parentSpanID != nil }, by: { $0.parentSpanID! })
+        var found: [SpanRecord] = []
+        // Ids already reached: a hand-made record list may loop, and a loop must end the walk, not hang the test.
+        var reached: Set<SpanID> = [span.context.spanID]
+        var frontier = [span]
+        while !frontier.isEmpty {
+            var next: [SpanRecord] = []
+            for parent in frontier {
+                for child in byParent[parent.context.spanID] ?? [] where reached.insert(child.context.spanID).inserted {
+                    next.append(child)
+                }
+            }
+            found += next
+            frontier = next
+        }
+        return found
+    }
+
     /// Spans without a parent among the captured ones (the roots, and orphans if any).
     public var roots: [SpanRecord] { spans.filter { parent(of: $0) == nil } }
+
+    /// Spans that name a parent which is not among the captured ones: a context lost between threads or ranks
+    /// shows up here, where `roots` cannot tell it from a real root.
+    public var orphans: [SpanRecord] { spans.filter { $0.parentSpanID != nil && parent(of: $0) == nil } }
 
     /// Spans with ERROR status.
     public var errors: [SpanRecord] {
@@ -107,5 +133,20 @@ extension SpanRecord {
     /// Whether the span has ERROR status.
     public var isError: Bool {
         if case .error = status { true } else { false }
+    }
+
+    /// The description beside an ERROR status; nil for any other status, or an ERROR without one.
+    public var errorDescription: String? {
+        if case .error(let description) = status { description } else { nil }
+    }
+
+    /// The `exception` events: one per error recorded on the span (`recordError`, a failed test's issue).
+    public var exceptions: [SpanRecord.Event] { events.filter { $0.name == "exception" } }
+}
+
+extension SpanRecord.Event {
+    /// The string value of attribute `key` (`exception.message`, `exception.type`), if it is a string.
+    public func string(_ key: String) -> String? {
+        if case .string(let s)? = attributes[key] { s } else { nil }
     }
 }

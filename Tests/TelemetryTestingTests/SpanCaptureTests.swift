@@ -60,6 +60,71 @@ import Tracing
         #expect(failing.isError)
         #expect(spans.errors.count == 1)
         #expect(failing.events.first?.attributes["exception.message"] == "boom")
+        #expect(failing.errorDescription == "Boom: boom")
+        #expect(failing.exceptions.map { $0.string("exception.type") } == ["Boom"])
+    }
+
+    @Test func exceptionsAreOnlyTheExceptionEventsAndErrorDescriptionOnlyForErrors() throws {
+        let spans = SpanCapture.spans {
+            withSpan("reported") { span in
+                span.addEvent(SpanEvent(name: "progress", attributes: ["done": .int64(3)]))
+                span.recordError(Boom())
+                span.addEvent("more progress")
+            }
+            withSpan("fine") { span in span.setStatus(SpanStatus(code: .ok)) }
+        }
+        let reported = try #require(spans.first(named: "reported"))
+        #expect(reported.events.map(\.name) == ["progress", "exception", "more progress"])
+        #expect(reported.exceptions.count == 1)
+        #expect(reported.exceptions.first?.string("exception.message") == "boom")
+        #expect(reported.events.first?.string("done") == nil)  // an int, not a string
+        #expect(reported.events.first?.attributes["done"] == .int(3))
+        #expect(reported.errorDescription == nil)  // an error recorded without ERROR status
+        let fine = try #require(spans.first(named: "fine"))
+        #expect(fine.status == .ok)
+        #expect(fine.errorDescription == nil)
+        #expect(fine.exceptions.isEmpty)
+    }
+
+    @Test func descendantsAreEverySpanBelowAtAnyDepth() throws {
+        let spans = SpanCapture.spans {
+            Self.work("a")
+            withSpan("elsewhere") { _ in }
+        }
+        let cli = try #require(spans.first(named: "cli"))
+        #expect(spans.descendants(of: cli).map(\.name) == ["compile", "RandomPlacement.place"])
+        let compile = try #require(spans.first(named: "compile"))
+        #expect(spans.descendants(of: compile).map(\.name) == ["RandomPlacement.place"])
+        let leaf = try #require(spans.first(named: "RandomPlacement.place"))
+        #expect(spans.descendants(of: leaf).isEmpty)
+    }
+
+    /// Records made by hand: a capture cannot produce a missing parent or a loop, a file or a bug can.
+    static func record(_ name: String, _ id: UInt64, parent: UInt64?) -> SpanRecord {
+        SpanRecord(
+            name: name, context: SpanContext(traceID: TraceID(high: 1, low: 1), spanID: SpanID(id)),
+            parentSpanID: parent.map(SpanID.init), startTimeNanos: 1, endTimeNanos: 2, resource: Resource(attributes: [:]))
+    }
+
+    @Test func orphansNameAParentThatWasNotCaptured() {
+        let spans = CapturedSpans([
+            Self.record("root", 1, parent: nil),
+            Self.record("child", 2, parent: 1),
+            Self.record("lost", 3, parent: 99),
+            Self.record("under lost", 4, parent: 3),
+        ])
+        #expect(spans.orphans.map(\.name) == ["lost"])
+        #expect(spans.roots.map(\.name) == ["root", "lost"])
+    }
+
+    @Test func descendantsEndOnALoop() throws {
+        let spans = CapturedSpans([
+            Self.record("a", 1, parent: 3),
+            Self.record("b", 2, parent: 1),
+            Self.record("c", 3, parent: 2),
+        ])
+        let a = try #require(spans.first(named: "a"))
+        #expect(spans.descendants(of: a).map(\.name) == ["b", "c"])
     }
 
     @Test func asyncCapture() async throws {
