@@ -58,7 +58,10 @@ enum ISOTimestamp {
 
     /// Nanoseconds since the epoch of `2026-11-25T12:57:43.971415Z` (fraction of 0–9 digits, `Z` or `+00:00`).
     static func parse(_ text: some Collection<UInt8>) -> UInt64? {
-        let b = Array(text)
+        Array(text).withUnsafeBufferPointer { parse($0) }
+    }
+
+    static func parse(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
         guard b.count >= 20 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var v: Int64 = 0

@@ -1,12 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Telemetry
 
 /// Decodes the JSON Lines span layout (ours and the Python tools') back into `SpanRecord`s.
 ///
 /// Keeps everything the line holds: ids, parent, kind, status, attributes, events, links, trace state,
-/// trace flags, resource and scope. Lines from one process share a resource, so the decoder reuses the
-/// previous line's `Resource` when the bytes are the same.
+/// trace flags, resource and scope. Lines from one process share a resource and mostly a scope, so the decoder
+/// reuses the previous line's when the bytes are the same.
 public struct JSONLinesDecoder {
-    private var lastResource: (bytes: [UInt8], resource: Resource)?
+    private var resources = RepeatCache<Resource>()
+    private var scopes = RepeatCache<InstrumentationScope>()
 
     public init() {}
 
@@ -28,7 +34,7 @@ public struct JSONLinesDecoder {
         var scope: InstrumentationScope?
         var dropped = (attributes: 0, events: 0, links: 0)
 
-        try scanner.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try scanner.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "name": name = try s.string()
             case "context": context = try Self.context(&s)
@@ -49,7 +55,15 @@ public struct JSONLinesDecoder {
                     throw s.error("trace_flags must be an integer from 0 to 255")
                 }
                 flags = TraceFlags(rawValue: UInt8(v))
-            case "scope": scope = try Self.scope(&s)
+            case "scope":
+                if let known = scopes.reuse(&s) {
+                    scope = known
+                } else {
+                    let start = s.index
+                    let decoded = try Self.scope(&s)
+                    scopes.remember(UnsafeBufferPointer(rebasing: s.bytes[start..<s.index]), decoded)
+                    scope = decoded
+                }
             case "dropped_attributes": dropped.attributes = try Self.count(&s)
             case "dropped_events": dropped.events = try Self.count(&s)
             case "dropped_links": dropped.links = try Self.count(&s)
@@ -85,19 +99,20 @@ public struct JSONLinesDecoder {
         var trace: TraceID?
         var span: SpanID?
         var state = TraceState()
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "trace_id":
-                let text = try s.string()
-                guard let id = TraceID(hex: text.hasPrefix("0x") ? text.dropFirst(2) : Substring(text)) else {
-                    throw s.error("trace_id '\(text)' is not 0x and 32 hex digits")
+                let text = try s.stringBytes()
+                guard let id = hexID(text, digits: 32) else {
+                    throw s.error("trace_id '\(text.string)' is not 0x and 32 hex digits")
                 }
-                trace = id
+                trace = TraceID(high: id.high, low: id.low)
             case "span_id": span = try spanID(&s, what: "span_id")
             case "trace_state":
-                let text = try s.string()
-                guard let parsed = PythonRepr.parseTraceState(text) else {
-                    throw s.error("trace_state '\(text)' is not a list of (key, value) pairs")
+                let text = try s.stringBytes()
+                if text == "[]" { break }
+                guard let parsed = PythonRepr.parseTraceState(text.string) else {
+                    throw s.error("trace_state '\(text.string)' is not a list of (key, value) pairs")
                 }
                 state = parsed
             default: _ = try s.value()
@@ -109,55 +124,117 @@ public struct JSONLinesDecoder {
     }
 
     static func spanID(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> SpanID {
-        let text = try s.string()
-        guard let id = SpanID(hex: text.hasPrefix("0x") ? text.dropFirst(2) : Substring(text)) else {
-            throw s.error("\(what) '\(text)' is not 0x and 16 hex digits")
+        let text = try s.stringBytes()
+        guard let id = hexID(text, digits: 16) else {
+            throw s.error("\(what) '\(text.string)' is not 0x and 16 hex digits")
         }
-        return id
+        return SpanID(id.low)
+    }
+
+    /// An id of `digits` (16 or 32) hex digits after an optional `0x`, as its high and low 64 bits.
+    static func hexID(_ text: JSONStringBytes, digits: Int) -> (high: UInt64, low: UInt64)? {
+        text.withBytes { bytes in
+            let prefixed = bytes.count >= 2 && bytes[0] == UInt8(ascii: "0") && bytes[1] == UInt8(ascii: "x")
+            let hex = prefixed ? UnsafeBufferPointer(rebasing: bytes[2...]) : bytes
+            guard hex.count == digits else { return nil }
+            let raw = UnsafeRawPointer(hex.baseAddress!)
+            guard let low = hex16(raw + (digits - 16)) else { return nil }
+            guard digits > 16 else { return (0, low) }
+            guard let high = hex16(raw) else { return nil }
+            return (high, low)
+        }
+    }
+
+    /// 16 hex digits (either case) at `p` as a number.
+    @inline(__always)
+    static func hex16(_ p: UnsafeRawPointer) -> UInt64? {
+        guard let high = hex8(p.loadUnaligned(as: UInt64.self)),
+              let low = hex8(p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) else { return nil }
+        return high << 32 | low
+    }
+
+    /// Eight hex digits loaded as one little-endian word, decoded together: ids are most of a line's digits.
+    @inline(__always)
+    static func hex8(_ w: UInt64) -> UInt64? {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard w & high == 0 else { return nil }
+        // With every byte below 0x80, adding (0x80 - c) sets a byte's high bit exactly when the byte is >= c.
+        let digit = (w &+ ones &* (0x80 - 0x30)) & ~(w &+ ones &* (0x80 - 0x3A))
+        let lower = w | (ones &* 0x20)
+        let letter = (lower &+ ones &* (0x80 - 0x61)) & ~(lower &+ ones &* (0x80 - 0x67))
+        guard (digit | letter) & high == high else { return nil }
+        // '0'…'9' → 0…9 from the low nibble; letters have bit 6 set and need 9 more.
+        let nibbles = (w & (ones &* 0x0F)) &+ ((w >> 6) & ones) &* 9
+        // The first digit is the most significant: reverse the bytes, then fold nibble pairs, bytes, halves.
+        var v = nibbles.byteSwapped
+        v = (v | (v >> 4)) & 0x00FF_00FF_00FF_00FF
+        v = (v | (v >> 8)) & 0x0000_FFFF_0000_FFFF
+        v = (v | (v >> 16)) & 0x0000_0000_FFFF_FFFF
+        return v
     }
 
     static func time(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> UInt64 {
-        let text = try s.string()
-        guard let nanos = ISOTimestamp.parse(text.utf8) else {
-            throw s.error("\(what) '\(text)' is not an ISO-8601 UTC time")
+        let text = try s.stringBytes()
+        guard let nanos = text.withBytes({ ISOTimestamp.parse($0) }) else {
+            throw s.error("\(what) '\(text.string)' is not an ISO-8601 UTC time")
         }
         return nanos
     }
 
     static func kind(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Kind {
-        let text = try s.string()
-        let bare = text.hasPrefix("SpanKind.") ? String(text.dropFirst(9)) : text
-        guard let kind = SpanRecord.Kind(rawValue: bare) else { throw s.error("unknown span kind '\(text)'") }
-        return kind
+        let text = try s.stringBytes()
+        switch text {
+        case "SpanKind.INTERNAL", "INTERNAL": return .internal
+        case "SpanKind.SERVER", "SERVER": return .server
+        case "SpanKind.CLIENT", "CLIENT": return .client
+        case "SpanKind.PRODUCER", "PRODUCER": return .producer
+        case "SpanKind.CONSUMER", "CONSUMER": return .consumer
+        default: throw s.error("unknown span kind '\(text.string)'")
+        }
     }
 
     static func status(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Status {
-        var code = "UNSET"
+        var status = SpanRecord.Status.unset
         var description: String?
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
-            case "status_code": code = try s.string()
+            case "status_code":
+                let code = try s.stringBytes()
+                switch code {
+                case "UNSET": status = .unset
+                case "OK": status = .ok
+                case "ERROR": status = .error(description: nil)
+                default: throw s.error("unknown status_code '\(code.string)'")
+                }
             case "description": description = s.isNull() ? nil : try s.string()
             default: _ = try s.value()
             }
         }
-        switch code {
-        case "UNSET": return .unset
-        case "OK": return .ok
-        case "ERROR": return .error(description: description)
-        default: throw s.error("unknown status_code '\(code)'")
-        }
+        return status == .error(description: nil) ? .error(description: description) : status
     }
 
     static func attributes(_ s: inout JSONScanner) throws(JSONScanError) -> Attributes {
         var result = Attributes()
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
-            result[key] = try attributeValue(&s, key: key)
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+            let name = key.string
+            result[name] = try attributeValue(&s, key: name)
         }
         return result
     }
 
     static func attributeValue(_ s: inout JSONScanner, key: String) throws(JSONScanError) -> AttributeValue {
+        // Scalars, nearly every value, without building a `JSONValue` first.
+        switch s.peek() ?? 0 {
+        case UInt8(ascii: "\""): return .string(try s.string())
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "N"), UInt8(ascii: "I"):
+            switch try s.number() {
+            case .int(let v): return .int(v)
+            case .double(let v): return .double(v)
+            default: break
+            }
+        default: break
+        }
         let value = try s.value()
         switch value {
         case .string(let v): return .string(v)
@@ -193,7 +270,7 @@ public struct JSONLinesDecoder {
         var time: UInt64?
         var attributes = Attributes()
         var dropped = 0
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "name": name = try s.string()
             case "timestamp": time = try self.time(&s, what: "event timestamp")
@@ -211,7 +288,7 @@ public struct JSONLinesDecoder {
         var attributes = Attributes()
         var flags = TraceFlags.sampled
         var dropped = 0
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "context": context = try self.context(&s)
             case "attributes": attributes = try self.attributes(&s)
@@ -230,7 +307,7 @@ public struct JSONLinesDecoder {
     static func scope(_ s: inout JSONScanner) throws(JSONScanError) -> InstrumentationScope {
         var name = ""
         var version: String?
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "name": name = try s.string()
             case "version": version = s.isNull() ? nil : try s.string()
@@ -246,22 +323,43 @@ public struct JSONLinesDecoder {
     }
 
     private mutating func resource(_ s: inout JSONScanner) throws(JSONScanError) -> Resource {
-        s.skipWhitespace()
+        if let known = resources.reuse(&s) { return known }
         let start = s.index
         var attributes = Attributes()
         var schema = ""
-        try s.object { (s: inout JSONScanner, key: String) throws(JSONScanError) in
+        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
             switch key {
             case "attributes": attributes = try Self.attributes(&s)
             case "schema_url": schema = s.isNull() ? "" : try s.string()
             default: _ = try s.value()
             }
         }
-        let raw = UnsafeBufferPointer(rebasing: s.bytes[start..<s.index])
-        if let last = lastResource, last.bytes.elementsEqual(raw) { return last.resource }
         let resource = Resource(attributes: attributes, schemaURL: schema)
-        lastResource = (Array(raw), resource)
+        resources.remember(UnsafeBufferPointer(rebasing: s.bytes[start..<s.index]), resource)
         return resource
+    }
+}
+
+/// The last value decoded from an object value, by the object's exact bytes.
+struct RepeatCache<Value> {
+    private var bytes: [UInt8] = []
+    private var value: Value?
+
+    /// The remembered value if the scanner is at the same bytes, which it then skips: an object's bytes
+    /// determine where it ends, so a match needs no parsing. Otherwise the scanner is left at the value.
+    mutating func reuse(_ s: inout JSONScanner) -> Value? {
+        s.skipWhitespace()
+        guard let value, s.bytes.count - s.index >= bytes.count else { return nil }
+        let start = s.index
+        let same = bytes.withUnsafeBufferPointer { memcmp($0.baseAddress!, s.bytes.baseAddress! + start, $0.count) == 0 }
+        guard same else { return nil }
+        s.index = start + bytes.count
+        return value
+    }
+
+    mutating func remember(_ raw: UnsafeBufferPointer<UInt8>, _ value: Value) {
+        bytes = Array(raw)
+        self.value = value
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON value of unknown shape, for the parts of a line whose shape varies (attribute values, unknown keys).
 public indirect enum JSONValue: Hashable, Sendable {
     case null
@@ -74,6 +80,7 @@ struct JSONScanner {
         return index < bytes.count ? bytes[index] : nil
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(JSONScanError) {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of line, expected '\(Character(Unicode.Scalar(byte)))'") }
@@ -84,6 +91,7 @@ struct JSONScanner {
     }
 
     /// Consumes `byte` if it is next.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         skipWhitespace()
         if index < bytes.count && bytes[index] == byte {
@@ -103,6 +111,34 @@ struct JSONScanner {
             try body(&self, key)
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
+    }
+
+    /// Iterates the members of an object like `object`, handing `body` each key as bytes: the decoders match
+    /// keys against literals, and most keys would otherwise be allocated as strings only to be compared.
+    mutating func fields(_ body: (inout JSONScanner, JSONStringBytes) throws(JSONScanError) -> Void) throws(JSONScanError) {
+        try expect(UInt8(ascii: "{"))
+        if consume(UInt8(ascii: "}")) { return }
+        repeat {
+            let key = try stringBytes()
+            try expect(UInt8(ascii: ":"))
+            try body(&self, key)
+        } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+    }
+
+    /// A string value as bytes: a view of the line when it has no escapes (almost always), else decoded.
+    mutating func stringBytes() throws(JSONScanError) -> JSONStringBytes {
+        skipWhitespace()
+        let quote = index
+        if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
+            let first = index + 1
+            let end = first + JSONByteScan.plainPrefix(bytes.baseAddress! + first, bytes.count - first)
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                index = end + 1
+                return JSONStringBytes(raw: UnsafeBufferPointer(rebasing: bytes[first..<end]))
+            }
+        }
+        return JSONStringBytes(decoded: Array(try string().utf8))
     }
 
     /// Iterates the elements of an array; `body` must consume each element.
@@ -133,16 +169,15 @@ struct JSONScanner {
         try expect(UInt8(ascii: "\""))
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
+        index += JSONByteScan.plainPrefix(bytes.baseAddress! + index, bytes.count - index)
+        if index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
                 let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
                 index += 1
                 return s
             }
-            if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("control character in string") }
-            index += 1
         }
         var out = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
@@ -269,6 +304,39 @@ struct JSONScanner {
         skipWhitespace()
         guard index == bytes.count else { throw error("unexpected text after the JSON object") }
     }
+}
+
+/// The bytes of a JSON string, valid only while the line being scanned is.
+struct JSONStringBytes {
+    private let raw: UnsafeBufferPointer<UInt8>
+    private let decoded: [UInt8]?
+
+    init(raw: UnsafeBufferPointer<UInt8>) {
+        self.raw = raw
+        decoded = nil
+    }
+
+    init(decoded: [UInt8]) {
+        raw = UnsafeBufferPointer(start: nil, count: 0)
+        self.decoded = decoded
+    }
+
+    func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        if let decoded { return decoded.withUnsafeBufferPointer(body) }
+        return body(raw)
+    }
+
+    var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
+
+    static func == (lhs: JSONStringBytes, rhs: StaticString) -> Bool {
+        lhs.withBytes { bytes in
+            bytes.count == rhs.utf8CodeUnitCount
+                && (bytes.isEmpty || memcmp(bytes.baseAddress!, rhs.utf8Start, bytes.count) == 0)
+        }
+    }
+
+    /// Lets a `switch` over a key use string literals as cases.
+    static func ~= (pattern: StaticString, value: JSONStringBytes) -> Bool { value == pattern }
 }
 
 enum HexDigit {

@@ -88,20 +88,10 @@ struct JSONWriter: ~Copyable {
         base[count] = UInt8(ascii: "\"")
         count += 1
         var i = 0
-        // Eight bytes at a time: a word is clean when no byte is a control (< 0x20), at or above 0x7F, a quote or
-        // a backslash (the classic "has zero byte" / "has less than" bit tricks).
+        // Eight bytes at a time: a word is clean when no byte is a control, at or above 0x7F, a quote or a backslash.
         let raw = UnsafeRawPointer(p)
         while i + 8 <= n {
-            let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let high: UInt64 = 0x8080_8080_8080_8080
-            let control = (w &- ones &* 0x20) & ~w & high
-            let upper = (w | (w &+ ones)) & high
-            let q = w ^ (ones &* 0x22)
-            let quote = (q &- ones) & ~q & high
-            let b = w ^ (ones &* 0x5C)
-            let backslash = (b &- ones) & ~b & high
-            if control | upper | quote | backslash != 0 { break }
+            if JSONByteScan.specials(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), nonASCII: true) != 0 { break }
             i += 8
         }
         while i < n {

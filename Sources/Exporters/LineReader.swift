@@ -26,29 +26,45 @@ public struct LineReader {
         self.chunkSize = chunkSize
     }
 
-    /// Calls `body` with each line and its 1-based number; stops early when `body` returns false.
-    public func forEachLine(_ body: (_ number: Int, _ line: Line) throws -> Bool) throws {
+    /// Calls `body` with each line and its 1-based number (counted from `start`); stops early when `body`
+    /// returns false. Reads bytes `start..<end` (by default the whole file): a range that starts at the first
+    /// byte of a line and ends after a newline holds whole lines, so ranges can be read side by side.
+    public func forEachLine(
+        from start: Int = 0, to end: Int? = nil, _ body: (_ number: Int, _ line: Line) throws -> Bool
+    ) throws {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw LineReaderError(path: path, reason: SystemError.message(errno)) }
         defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: max(chunkSize, 4096) + maxLineLength)
+        if start > 0 && lseek(fd, off_t(start), SEEK_SET) < 0 {
+            throw LineReaderError(path: path, reason: SystemError.message(errno))
+        }
+        var remaining = end.map { max($0 - start, 0) } ?? Int.max
+        // Room for one chunk to start with; it grows only while a line longer than that is being read, up to
+        // the limit, so ordinary files cost one chunk of memory.
+        let chunk = max(chunkSize, 4096)
+        var buffer = [UInt8](repeating: 0, count: chunk)
         var filled = 0
         var number = 0
         var skipping = 0  // > 0 while discarding the rest of an over-long line
         while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + filled, min(chunkSize, $0.count - filled)) }
+            if buffer.count - filled < chunk && buffer.count < chunk + maxLineLength {
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, chunk + maxLineLength - buffer.count)))
+            }
+            let n = remaining == 0 ? 0 : buffer.withUnsafeMutableBytes {
+                read(fd, $0.baseAddress! + filled, min(chunkSize, $0.count - filled, remaining))
+            }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw LineReaderError(path: path, reason: SystemError.message(errno))
             }
             let atEOF = n == 0
+            remaining -= n
             filled += n
             var consumed = 0
             let keepGoing: Bool = try buffer.withUnsafeBufferPointer { all in
                 while consumed < filled {
-                    let rest = UnsafeBufferPointer(rebasing: all[consumed..<filled])
-                    guard let offset = rest.firstIndex(of: UInt8(ascii: "\n")) else { break }
-                    let newline = consumed + offset
+                    guard let found = memchr(all.baseAddress! + consumed, 0x0A, filled - consumed) else { break }
+                    let newline = consumed + (UnsafeRawPointer(found) - UnsafeRawPointer(all.baseAddress! + consumed))
                     number += 1
                     let length = newline - consumed
                     let line: Line
@@ -87,6 +103,35 @@ public struct LineReader {
                 return
             }
         }
+    }
+}
+
+extension LineReader {
+    /// Offsets that cut the file into about `parts` ranges of whole lines: each is just after a newline, so
+    /// `[0] + offsets + [size]` are range bounds for `forEachLine(from:to:)`. Fewer when lines are long.
+    public func lineBoundaries(parts: Int) throws -> [Int] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LineReaderError(path: path, reason: SystemError.message(errno)) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw LineReaderError(path: path, reason: SystemError.message(errno)) }
+        let size = Int(info.st_size)
+        var boundaries: [Int] = []
+        var window = [UInt8](repeating: 0, count: 64 << 10)
+        for k in 1..<max(parts, 1) {
+            var offset = max(size / parts * k, boundaries.last ?? 0)
+            // The first newline at or after the cut; the range ends just after it.
+            search: while offset < size {
+                let n = window.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, off_t(offset)) }
+                guard n > 0 else { break }
+                if let i = window[0..<n].firstIndex(of: UInt8(ascii: "\n")) {
+                    if offset + i + 1 < size, offset + i + 1 > (boundaries.last ?? 0) { boundaries.append(offset + i + 1) }
+                    break search
+                }
+                offset += n
+            }
+        }
+        return boundaries
     }
 }
 

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Telemetry
 
 /// Decodes one line of the OpenTelemetry Collector's file format: an OTLP/JSON `ExportTraceServiceRequest`
@@ -10,8 +15,9 @@ public enum OTLPJSONDecoder {
         guard i < line.count, line[i] == UInt8(ascii: "{") else { return false }
         i += 1
         while i < line.count, line[i] == 0x20 || line[i] == 0x09 { i += 1 }
-        let key = Array("\"resourceSpans\"".utf8)
-        return i + key.count <= line.count && Array(line[i..<(i + key.count)]) == key
+        let key: StaticString = "\"resourceSpans\""
+        return i + key.utf8CodeUnitCount <= line.count
+            && memcmp(line.baseAddress! + i, key.utf8Start, key.utf8CodeUnitCount) == 0
     }
 
     /// Every span of the request, with its resource and scope.

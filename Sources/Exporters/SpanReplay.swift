@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
+import Synchronization
 import Telemetry
 
 /// Re-emits recorded spans (our JSON Lines, the Python tools', or OTLP/JSON lines) through a provider's pipeline.
@@ -20,6 +22,10 @@ public enum SpanReplay {
         public var skipInvalid = false
         /// Lines longer than this are rejected without being read whole into memory.
         public var maxLineLength = 16 << 20
+        /// Files at least this large are validated in parts, one per core; smaller ones are not worth a thread.
+        var parallelScanBytes = 16 << 20
+        /// The most parts a file is validated in.
+        var maxScanParts = 8
 
         public init(keepTimestamps: Bool = false, keepResource: Bool = false, skipInvalid: Bool = false) {
             self.keepTimestamps = keepTimestamps
@@ -80,66 +86,86 @@ public enum SpanReplay {
         var latestEnd: UInt64 = 0
         var skipped = 0
         for file in files {
-            try forEachSpan(in: file, options: options, skipped: &skipped) { span in
-                latestEnd = max(latestEnd, span.endTimeNanos)
-            }
+            let scanned = try scan(file, options: options)
+            latestEnd = max(latestEnd, scanned.latestEnd)
+            skipped += scanned.skipped
         }
         summary.skippedLines = skipped
         if skipped > 0 { summary.notes.append("skipped \(skipped) invalid line(s)") }
         summary.shiftNanos = options.keepTimestamps || latestEnd == 0 ? 0 : Int64(bitPattern: now &- latestEnd)
-        // Pass 2: send.
-        var ignored = 0
+        // Pass 2: send, decoding on a second thread while this one exports.
+        let shift = summary.shiftNanos
+        let resource: Resource? = options.keepResource ? nil : provider.resource
         for file in files {
-            try forEachSpan(in: file, options: options, skipped: &ignored, quiet: true) { span in
-                var record = summary.shiftNanos == 0 ? span : span.shifted(by: summary.shiftNanos)
-                if !options.keepResource { record = record.withResource(provider.resource) }
-                provider.replay(record)
-                summary.spans += 1
+            try DecodedBatches.pipe(reader(file, options)) { batch in
+                for span in batch {
+                    if shift != 0 {
+                        provider.replay(span.shifted(by: shift, resource: resource))
+                    } else {
+                        provider.replay(resource.map(span.withResource) ?? span)
+                    }
+                }
+                summary.spans += batch.count
             }
         }
         return summary
     }
 
-    /// Calls `body` with every span of `file`; malformed lines throw `FILE:LINE: reason` unless skipped.
-    static func forEachSpan(
-        in file: String, options: Options, skipped: inout Int, quiet: Bool = false, _ body: (SpanRecord) -> Void
-    ) throws(Failure) {
-        var decoder = JSONLinesDecoder()
-        var failure: Failure?
+    static func reader(_ file: String, _ options: Options) -> SpanFileReader {
+        SpanFileReader(path: file, skipInvalid: options.skipInvalid, maxLineLength: options.maxLineLength)
+    }
+
+    /// Validates `file` and finds its latest end, decoding parts of a large file side by side on every core.
+    static func scan(_ file: String, options: Options) throws(Failure) -> (latestEnd: UInt64, skipped: Int) {
+        let reader = reader(file, options)
+        let cores = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
+        var info = stat()
+        let size = stat(file, &info) == 0 ? Int(info.st_size) : 0
+        let parts = size >= options.parallelScanBytes ? min(cores, options.maxScanParts) : 1
+        let bounds: [Int]
         do {
-            try LineReader(path: file, maxLineLength: options.maxLineLength).forEachLine { number, line in
-                let problem: String?
-                switch line {
-                case .text(let bytes):
-                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-                    do throws(JSONScanError) {
-                        if OTLPJSONDecoder.looksLikeOTLP(bytes) {
-                            for span in try OTLPJSONDecoder.decode(bytes) { body(span) }
-                        } else {
-                            body(try decoder.decode(bytes))
-                        }
-                        problem = nil
-                    } catch {
-                        problem = error.offset > 0 ? "\(error.reason) (at byte \(error.offset + 1))" : error.reason
-                    }
-                case .tooLong(let length):
-                    problem = "line of \(length) bytes is longer than the limit of \(options.maxLineLength) bytes"
-                case .torn:
-                    problem = "torn last line (no newline at the end of the file: was the writer killed?)"
-                }
-                guard let problem else { return true }
-                if options.skipInvalid {
-                    skipped += 1
-                    return true
-                }
-                failure = Failure(message: "\(file):\(number): \(problem)"
-                    + (quiet ? "" : "; nothing was replayed (use --skip-invalid to replay the valid lines)"))
-                return false
-            }
+            bounds = [0] + (parts > 1 ? try LineReader(path: file).lineBoundaries(parts: parts) : [])
         } catch {
             throw Failure(message: "\(error)")
         }
-        if let failure { throw failure }
+        let results = Mutex<[Result<(outcome: SpanFileReader.Outcome, latestEnd: UInt64), LineReaderError>?]>(
+            Array(repeating: nil, count: bounds.count))
+        DispatchQueue.concurrentPerform(iterations: bounds.count) { part in
+            var latestEnd: UInt64 = 0
+            let end = part + 1 < bounds.count ? bounds[part + 1] : nil
+            let result: Result<(outcome: SpanFileReader.Outcome, latestEnd: UInt64), LineReaderError>
+            do throws(LineReaderError) {
+                let outcome = try reader.read(from: bounds[part], to: end) { span in
+                    latestEnd = max(latestEnd, span.endTimeNanos)
+                    return true
+                }
+                result = .success((outcome, latestEnd))
+            } catch {
+                result = .failure(error)
+            }
+            results.withLock { $0[part] = result }
+        }
+        // Merged in file order, so the error reported is the first malformed line of the file.
+        var latestEnd: UInt64 = 0
+        var skipped = 0
+        var linesBefore = 0
+        for part in bounds.indices {
+            let result = results.withLock { $0[part] }
+            let scanned: (outcome: SpanFileReader.Outcome, latestEnd: UInt64)
+            do {
+                scanned = try result!.get()
+            } catch {
+                throw Failure(message: "\(error)")
+            }
+            if let failure = scanned.outcome.failure {
+                throw Failure(message: "\(file):\(linesBefore + failure.line): \(failure.reason); nothing was replayed "
+                              + "(use --skip-invalid to replay the valid lines)")
+            }
+            latestEnd = max(latestEnd, scanned.latestEnd)
+            skipped += scanned.outcome.skipped
+            linesBefore += scanned.outcome.lines
+        }
+        return (latestEnd, skipped)
     }
 
     static func glob(_ pattern: String) -> [String] {

@@ -101,8 +101,9 @@ public final class SpanRecord: Hashable, Sendable {
         hasher.combine(startTimeNanos)
     }
 
-    /// This record with every timestamp (start, end, events) moved by `offset` nanoseconds.
-    public func shifted(by offset: Int64) -> SpanRecord {
+    /// This record with every timestamp (start, end, events) moved by `offset` nanoseconds, and with
+    /// `newResource` when given (one copy for what a replay changes).
+    public func shifted(by offset: Int64, resource newResource: Resource? = nil) -> SpanRecord {
         func move(_ t: UInt64) -> UInt64 { UInt64(clamping: Int64(clamping: t) &+ offset) }
         return SpanRecord(
             name: name, context: context, parentSpanID: parentSpanID, kind: kind,
@@ -112,7 +113,7 @@ public final class SpanRecord: Hashable, Sendable {
                 Event(name: $0.name, timeNanos: move($0.timeNanos), attributes: $0.attributes,
                       droppedAttributes: $0.droppedAttributes)
             },
-            links: links, resource: resource, scope: scope, droppedAttributes: droppedAttributes,
+            links: links, resource: newResource ?? resource, scope: scope, droppedAttributes: droppedAttributes,
             droppedEvents: droppedEvents, droppedLinks: droppedLinks)
     }
 

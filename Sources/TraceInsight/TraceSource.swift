@@ -40,54 +40,28 @@ public struct TraceSource: Sendable {
     public func forEachSpan(_ body: (SpanRecord) throws(TraceInsightError) -> Void) throws(TraceInsightError) -> Int {
         var skipped = 0
         for file in files {
-            var decoder = JSONLinesDecoder()
             var failure: TraceInsightError?
+            let outcome: SpanFileReader.Outcome
             do {
-                try LineReader(path: file, maxLineLength: maxLineLength).forEachLine { number, line in
-                    let problem: String?
-                    switch line {
-                    case .text(let bytes):
-                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
-                        do throws(JSONScanError) {
-                            if OTLPJSONDecoder.looksLikeOTLP(bytes) {
-                                for span in try OTLPJSONDecoder.decode(bytes) { try Self.deliver(span, body, &failure) }
-                            } else {
-                                try Self.deliver(try decoder.decode(bytes), body, &failure)
-                            }
-                            problem = nil
-                        } catch {
-                            problem = error.offset > 0 ? "\(error.reason) (at byte \(error.offset + 1))" : error.reason
-                        }
-                        if failure != nil { return false }
-                    case .tooLong(let length):
-                        problem = "line of \(length) bytes is longer than the limit of \(maxLineLength) bytes"
-                    case .torn:
-                        problem = "torn last line (no newline at the end of the file: was the writer killed?)"
-                    }
-                    guard let problem else { return true }
-                    if skipInvalid {
-                        skipped += 1
+                outcome = try SpanFileReader(path: file, skipInvalid: skipInvalid, maxLineLength: maxLineLength).read { span in
+                    do throws(TraceInsightError) {
+                        try body(span)
                         return true
+                    } catch {
+                        failure = error
+                        return false
                     }
-                    failure = TraceInsightError("\(file):\(number): \(problem) (use --skip-invalid to read the valid lines)")
-                    return false
                 }
-            } catch let error as TraceInsightError {
-                throw error
             } catch {
                 throw TraceInsightError("\(error)")
             }
             if let failure { throw failure }
+            if let bad = outcome.failure {
+                throw TraceInsightError("\(file):\(bad.line): \(bad.reason) (use --skip-invalid to read the valid lines)")
+            }
+            skipped += outcome.skipped
         }
         return skipped
-    }
-
-    /// Runs `body`, keeping its error for the caller outside the line reader's closure.
-    private static func deliver(
-        _ span: SpanRecord, _ body: (SpanRecord) throws(TraceInsightError) -> Void, _ failure: inout TraceInsightError?
-    ) throws(JSONScanError) {
-        guard failure == nil else { return }
-        do { try body(span) } catch { failure = error }
     }
 }
 

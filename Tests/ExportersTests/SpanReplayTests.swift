@@ -81,6 +81,40 @@ import Glibc
         #expect(summary.notes == ["skipped 1 invalid line(s)"])
     }
 
+    @Test func aFileValidatedInPartsReportsTheSameLinesAsOneRead() throws {
+        let dir = temporaryDirectory()
+        let source = try recordedTrace(in: dir)
+        let good = readFile(source)  // two lines
+        let path = "\(dir)/parts.jsonlines"
+        // 60 copies (120 lines), broken at lines 7 and 101: both parts of the file have a bad line, and the
+        // reported one must be the first, numbered from the start of the file.
+        var lines = Array(repeating: good, count: 60).joined().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines[6] = "{\"name\": 7"
+        lines[100] = "{\"name\": \"x\", \"context\": 1}"
+        writeFile(path, lines.joined(separator: "\n"))
+        var inParts = SpanReplay.Options()
+        inParts.parallelScanBytes = 0
+        inParts.maxScanParts = 4
+        let boundaries = try LineReader(path: path).lineBoundaries(parts: 4)
+        #expect(boundaries.count == 3)
+        let provider = TracerProvider(processors: [])
+        let message = "\(path):7: expected '\"' but found '7' (at byte 10); nothing was replayed (use --skip-invalid to replay the valid lines)"
+        #expect(throws: SpanReplay.Failure(message: message)) { try SpanReplay.replay(files: [path], into: provider, options: inParts) }
+        #expect(throws: SpanReplay.Failure(message: message)) { try SpanReplay.replay(files: [path], into: provider) }
+        // Only the second part is broken: its line number counts the lines of the part before it.
+        lines[6] = lines[4]
+        writeFile(path, lines.joined(separator: "\n"))
+        #expect(throws: SpanReplay.Failure(message: "\(path):101: expected '{' but found '1' (at byte 26); nothing was replayed (use --skip-invalid to replay the valid lines)")) {
+            try SpanReplay.replay(files: [path], into: provider, options: inParts)
+        }
+        inParts.skipInvalid = true
+        let memory = InMemoryExporter()
+        let summary = try SpanReplay.replay(
+            files: [path], into: TracerProvider(processors: [SimpleSpanProcessor(exporter: memory)]), options: inParts)
+        #expect(summary.spans == 119 && summary.skippedLines == 1)
+        #expect(memory.finishedSpans.count == 119)
+    }
+
     @Test func tornLastLineIsReportedAsSuch() throws {
         let dir = temporaryDirectory()
         let source = try recordedTrace(in: dir)

@@ -1,0 +1,75 @@
+import Telemetry
+
+/// The spans of one recorded file (our JSON Lines, the Python tools', or OTLP/JSON lines), decoded line by line
+/// with constant memory. Replay and `bsb trace` read through it, so both accept and reject the same lines.
+public struct SpanFileReader: Sendable {
+    public let path: String
+    /// Skip malformed lines (and count them) instead of stopping at the first one.
+    public var skipInvalid: Bool
+    /// Lines longer than this are malformed, never read whole into memory.
+    public var maxLineLength: Int
+
+    public init(path: String, skipInvalid: Bool = false, maxLineLength: Int = 16 << 20) {
+        self.path = path
+        self.skipInvalid = skipInvalid
+        self.maxLineLength = maxLineLength
+    }
+
+    /// What a read went through.
+    public struct Outcome: Sendable {
+        /// Lines read, blank and skipped ones included.
+        public var lines = 0
+        public var skipped = 0
+        /// The first malformed line (numbered from the start of the range) and why, when not skipping.
+        public var failure: (line: Int, reason: String)?
+        /// Whether `body` asked to stop.
+        public var stopped = false
+    }
+
+    /// Calls `body` with each span of the lines in bytes `start..<end` (the whole file by default), until it
+    /// returns false or a malformed line stops the read. See `LineReader.forEachLine(from:to:_:)` for ranges.
+    public func read(from start: Int = 0, to end: Int? = nil, _ body: (SpanRecord) -> Bool) throws(LineReaderError) -> Outcome {
+        var outcome = Outcome()
+        var decoder = JSONLinesDecoder()
+        do {
+            try LineReader(path: path, maxLineLength: maxLineLength).forEachLine(from: start, to: end) { number, line in
+                outcome.lines = number
+                let problem: String?
+                switch line {
+                case .text(let bytes):
+                    if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
+                    do throws(JSONScanError) {
+                        if OTLPJSONDecoder.looksLikeOTLP(bytes) {
+                            for span in try OTLPJSONDecoder.decode(bytes) where !body(span) {
+                                outcome.stopped = true
+                                return false
+                            }
+                        } else if !body(try decoder.decode(bytes)) {
+                            outcome.stopped = true
+                            return false
+                        }
+                        problem = nil
+                    } catch {
+                        problem = error.offset > 0 ? "\(error.reason) (at byte \(error.offset + 1))" : error.reason
+                    }
+                case .tooLong(let length):
+                    problem = "line of \(length) bytes is longer than the limit of \(maxLineLength) bytes"
+                case .torn:
+                    problem = "torn last line (no newline at the end of the file: was the writer killed?)"
+                }
+                guard let problem else { return true }
+                if skipInvalid {
+                    outcome.skipped += 1
+                    return true
+                }
+                outcome.failure = (number, problem)
+                return false
+            }
+        } catch let error as LineReaderError {
+            throw error
+        } catch {
+            throw LineReaderError(path: path, reason: "\(error)")
+        }
+        return outcome
+    }
+}
