@@ -18,7 +18,9 @@ struct Launcher {
     /// Runs the command line and exits with the program's code (or the launcher's error code).
     func main(_ arguments: some Collection<String>) -> Never {
         do {
-            exit(try run(arguments))
+            let code = try run(arguments)
+            SpansOnExit.holdIfTerminating()
+            exit(code)
         } catch {
             Output.say(error.message)
             exit(error.exitCode)

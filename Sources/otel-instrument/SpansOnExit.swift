@@ -3,6 +3,8 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Parallel
+import Synchronization
 import Telemetry
 
 /// `ensure_spans_on_exit()`: turns SIGTERM, SIGINT and SIGHUP into an orderly end of an in-process program.
@@ -15,6 +17,18 @@ enum SpansOnExit {
     static let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP]
     /// How long the flush may take before the process exits anyway; under the 2 s users are promised.
     static let graceNanos = 1_800_000_000
+    /// Set when a signal arrives: from then on the signal decides how the process ends, not the program.
+    static let terminating = Atomic<Bool>(false)
+
+    /// Never returns once a signal is being handled, so a program finishing meanwhile cannot exit with its own
+    /// code (0) while its spans are being ended: the watcher exits the process with 128 + signal.
+    static func holdIfTerminating() {
+        guard terminating.load(ordering: .acquiring) else { return }
+        while true { sleep(1) }
+    }
+
+    /// How long a terminated MPI rank waits, its spans written, before exiting (see `Cleanup.run`).
+    static let mpiLingerMicros: UInt32 = 150_000
 
     /// Blocks the signals in the calling thread (and so in every thread started after it). Call it before
     /// any other thread exists.
@@ -63,6 +77,7 @@ enum SpansOnExit {
             var set = SpansOnExit.signalSet()
             var received: Int32 = 0
             guard sigwait(&set, &received) == 0 else { return }
+            SpansOnExit.terminating.store(true, ordering: .releasing)
             let code = 128 + received
             // The flush runs on its own thread, so this one can still take a second signal or time out.
             let cleanup = Unmanaged.passRetained(Cleanup(watcher: self, signal: received)).toOpaque()
@@ -90,6 +105,9 @@ enum SpansOnExit {
         func run() {
             watcher.openSpans?.terminateAll(reason: "terminated by \(SpansOnExit.name(signal))")
             watcher.provider.shutdown()
+            // An MPI launcher kills every rank as soon as one exits. The others were signalled at the same moment
+            // and are writing their own spans: let them finish before this rank's exit sets that off.
+            if World.isMPI { usleep(SpansOnExit.mpiLingerMicros) }
             _exit(128 + signal)
         }
     }

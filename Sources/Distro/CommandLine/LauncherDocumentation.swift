@@ -31,7 +31,31 @@ public enum LauncherDocumentation {
             + "an invalid value"),
         ("126", "PROGRAM was found but could not be executed"),
         ("127", "PROGRAM is neither an in-process program nor found in PATH"),
-        ("128+N", "the child program was killed by signal N"),
+        ("128+N", "the child program was killed by signal N, or the in-process program was ended by SIGTERM, "
+            + "SIGINT or SIGHUP (N)"),
+    ]
+
+    /// Each kind of fault or bad input: what the user sees, and what is kept. The README has the same table.
+    static let faults: [(fault: String, seen: String, kept: String)] = [
+        ("SIGTERM, SIGINT or SIGHUP to an in-process program",
+         "exit 128 + signal within 2 s; a second signal exits at once",
+         "every finished span; open spans ended with ERROR and an event \"terminated by SIGTERM\""),
+        ("SIGTERM to every rank of an MPI job",
+         "the job ends within 2 s (mpiexec reports 143, or the SIGKILL it sends to ranks still finishing)",
+         "each rank's file holds its finished spans and its open ones ended with ERROR"),
+        ("SIGKILL", "nothing", "with a simple processor, every span that ended before the kill, as whole lines"),
+        ("full disk or write error on the JSON Lines file",
+         "the program finishes with its own exit code; one warning with the count of spans lost",
+         "every span written before; never a torn line"),
+        ("collector down or unreachable",
+         "the program ends within the export timeout with its own exit code; one warning with the count",
+         "the program's results"),
+        ("unknown exporter, distro, configurator or flag; invalid value",
+         "exit 2 and one line naming it and listing what exists", "nothing runs, nothing is written"),
+        ("malformed, torn or huge line given to bsb replay-otel",
+         "FILE:LINE: reason and exit 1 before anything is sent (or --skip-invalid: the rest sent, count reported)",
+         "the input files"),
+        ("many processes appending to one path", "nothing", "whole lines only"),
     ]
 
     // MARK: --help
@@ -166,6 +190,10 @@ public enum LauncherDocumentation {
         """
         for (code, meaning) in exitStatus {
             out += ".TP\n\\fB\(roff(code))\\fR\n\(roff(meaning))\n"
+        }
+        out += ".SH FAULTS\n"
+        for fault in faults {
+            out += ".TP\n\\fB\(roff(fault.fault))\\fR\n\(roff(fault.seen)). Kept: \(roff(fault.kept)).\n"
         }
         out += """
         .SH EXAMPLES
