@@ -58,14 +58,27 @@ bench_startup() {
 }
 
 bench_compile() {
+  # Plain `bsb` and the traced run of the issue (`bsb_jsonlines`: simple processor, JSON Lines) alternate, 21 runs
+  # each, so both see the same machine. Whole process (wall) and the compile alone (the time `bsb` reports).
   for example in quickstart medium; do
     work="$tmp/$example"; mkdir -p "$work"; cp "examples/$example.json" "$work/network_configuration.json"
     cd "$work"
-    plain=$(for _ in 1 2 3 4 5; do s=$(date +%s%N); "$bin/bsb" compile --clear --seed 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done | median)
-    traced=$(for _ in 1 2 3 4 5; do rm -f traces_*.jsonlines; s=$(date +%s%N); "$bin/otel-instrument" --traces_exporter jsonlines bsb compile --clear --seed 1 >/dev/null; e=$(date +%s%N); echo $(( (e - s) / 1000 )); done | median)
+    : > plain.txt; : > traced.txt
+    for _ in $(seq 21); do
+      s=$(date +%s%N); out=$("$bin/bsb" compile --clear --seed 1); e=$(date +%s%N)
+      echo "$(( (e - s) / 1000 )) $(sed -n 's/.* in \([0-9.]*\) ms.*/\1/p' <<< "$out")" >> plain.txt
+      rm -f traces_*.jsonlines
+      s=$(date +%s%N); out=$(OTEL_DISTRO=bsb_jsonlines "$bin/otel-instrument" bsb compile --clear --seed 1); e=$(date +%s%N)
+      echo "$(( (e - s) / 1000 )) $(sed -n 's/.* in \([0-9.]*\) ms.*/\1/p' <<< "$out")" >> traced.txt
+    done
     spans=$(cat traces_*.jsonlines | wc -l)
+    plain_ms=$(awk '{print $1/1000}' plain.txt | median); traced_ms=$(awk '{print $1/1000}' traced.txt | median)
+    plain_in=$(awk '{print $2}' plain.txt | median); traced_in=$(awk '{print $2}' traced.txt | median)
     cd "$root"
-    echo "{\"example\": \"$example\", \"plain_ms\": $(awk "BEGIN{print $plain/1000}"), \"traced_ms\": $(awk "BEGIN{print $traced/1000}"), \"spans\": $spans}"
+    echo "{\"example\": \"$example\", \"plain_ms\": $plain_ms, \"traced_ms\": $traced_ms, \"compile_plain_ms\": $plain_in, \"compile_traced_ms\": $traced_in, \"spans\": $spans}"
+    awk -v p="$plain_ms" -v t="$traced_ms" -v pi="$plain_in" -v ti="$traced_in" -v n="$spans" 'BEGIN {
+      printf "tracing overhead: whole process %+.1f %% (%+.2f ms), compile alone %+.1f %% (%+.2f ms, %.1f us per span)\n",
+        (t - p) / p * 100, t - p, (ti - pi) / pi * 100, ti - pi, (ti - pi) * 1000 / n }'
     echo "== $example: Python reference"
     ref compile "examples/$example.json"
   done

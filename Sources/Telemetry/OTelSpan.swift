@@ -46,8 +46,14 @@ public final class OTelSpan: Tracing.Span {
         var initial = tracer.provider.spanStartAttributes
         if isRecording {
             // One allocation for the handful of attributes a span usually gets, instead of regrowing.
-            initial.reserveCapacity(initial.count + max(attributes.count, 8))
-            for entry in attributes { initial[entry.key] = entry.value }
+            if initial.isEmpty {
+                // The given attributes have distinct keys already: taken whole, no lookup per key.
+                initial = attributes
+                initial.reserveCapacity(attributes.count + 8)
+            } else {
+                initial.reserveCapacity(initial.count + max(attributes.count, 8))
+                for entry in attributes { initial[entry.key] = entry.value }
+            }
         }
         self.state = Mutex(State(name: name, attributes: initial))
     }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// The kinds of plug-in component the engine calls into; each call becomes a `Class.method` span.
 public enum ComponentType: String, Sendable {
     case placement
@@ -19,5 +21,20 @@ public protocol BsbComponent: Sendable {
 }
 
 extension BsbComponent {
-    public static var componentClass: String { String(describing: Self.self) }
+    public static var componentClass: String { ComponentNames.name(of: Self.self) }
+}
+
+/// Type names, looked up once per type: the engine names a span after the component's type on every call, and
+/// `String(describing:)` of a type asks the runtime for its protocol conformances each time, a scan of every
+/// conformance in the binary (most of the tracing overhead of a compile before this cache).
+enum ComponentNames {
+    private static let names = Mutex<[ObjectIdentifier: String]>([:])
+
+    static func name(of type: Any.Type) -> String {
+        let key = ObjectIdentifier(type)
+        if let known = names.withLock({ $0[key] }) { return known }
+        let name = _typeName(type, qualified: false)
+        names.withLock { $0[key] = name }
+        return name
+    }
 }

@@ -33,6 +33,15 @@ public struct WorkflowTracing: Sendable {
         attributes["mpi.size"] = SpanAttribute.int64(Int64(communicator.size))
     }
 
+    /// Gives a new span the rank attributes and `attributes` in one assignment: `updateAttributes` would first
+    /// read the span's attributes back, a conversion for nothing on a span that has none yet.
+    func setAttributes(of span: some Span, _ attributes: (inout SpanAttributes) -> Void) {
+        var all = SpanAttributes()
+        baseAttributes(into: &all)
+        attributes(&all)
+        span.attributes = all
+    }
+
     /// Calls `body`, a call to `method` of `component`, in a component-method span.
     public func call<C: BsbComponent, T>(
         _ component: C, _ method: String, function: String = #function, file: String = #fileID, line: UInt = #line,
@@ -62,10 +71,7 @@ public struct WorkflowTracing: Sendable {
             name, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
             function: function, file: file, line: line)
         defer { span.end() }
-        span.updateAttributes { attrs in
-            baseAttributes(into: &attrs)
-            attributes(&attrs)
-        }
+        setAttributes(of: span, attributes)
         do {
             return try InstrumentationContext.$current.withValue(span.context) {
                 try TracingScope.$span.withValue(span, operation: body)
@@ -96,10 +102,7 @@ public struct WorkflowTracing: Sendable {
                 name, context: InstrumentationContext.current ?? .topLevel, ofKind: .internal, at: DefaultTracerClock.now,
                 function: function, file: file, line: line)
             defer { span.end() }
-            span.updateAttributes { attrs in
-                baseAttributes(into: &attrs)
-                attributes(&attrs)
-            }
+            setAttributes(of: span, attributes)
             var carrier: [String: String] = [:]
             tracer.inject(span.context, into: &carrier, using: DictionaryInjector())
             let payload = JSONValue.object(carrier.sorted { $0.key < $1.key }.map { ($0.key, JSONValue.string($0.value)) })
