@@ -62,6 +62,31 @@ import Testing
         try compileAndCheck(example: "tinyconn", launcher: ["mpiexec", "-n", "4"], ranks: 4)
     }
 
+    /// The four ranks' files, replayed together (as on a login node after the job), are still one trace: the
+    /// same spans with the same ids and parents, one root, no orphans.
+    @Test(.enabled(if: mpiexecAvailable)) func theFilesOfAllRanksReplayAsOneTrace() throws {
+        let dir = try workDirectory(example: "tinyconn")
+        let job = try run(["mpiexec", "-n", "4", binDirectory + "/otel-instrument", "--traces_exporter", "jsonlines",
+                           "bsb", "compile", "--clear"], in: dir)
+        #expect(job.status == 0, "\(job.stderr)")
+        let recorded = try spans(in: dir).map(\.span)
+        #expect(Set(try spans(in: dir).map(\.file)).count == 4)
+        let replay = try run([binDirectory + "/otel-instrument", "--traces_exporter", "jsonlines",
+                              "--exporter_jsonlines_path", "\(dir)/replayed.jsonlines", "bsb", "replay-otel",
+                              "\(dir)/traces_*.jsonlines"], in: dir)
+        #expect(replay.status == 0, "\(replay.stderr)")
+        #expect(replay.stdout.contains("Replayed \(recorded.count) spans from 4 file(s)"), "\(replay.stdout)")
+        let replayed = try spans(in: dir, prefix: "replayed").map(\.span)
+        #expect(replayed.count == recorded.count)
+        #expect(Set(replayed.map(\.context.traceID)).count == 1)
+        let ids = Set(replayed.map(\.context.spanID))
+        #expect(ids == Set(recorded.map(\.context.spanID)))
+        #expect(replayed.filter { $0.parentSpanID == nil }.map(\.name) == ["cli"])
+        #expect(replayed.allSatisfy { span in span.parentSpanID.map(ids.contains) ?? true }, "no orphans")
+        let parents = Dictionary(uniqueKeysWithValues: recorded.map { ($0.context.spanID, $0.parentSpanID) })
+        #expect(replayed.allSatisfy { parents[$0.context.spanID] == $0.parentSpanID })
+    }
+
     @Test(.enabled(if: mpiexecAvailable)) func mediumUnderMpiexecFourRanks() throws {
         try compileAndCheck(example: "medium", launcher: ["mpiexec", "-n", "4"], ranks: 4)
     }

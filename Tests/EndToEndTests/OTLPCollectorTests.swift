@@ -71,6 +71,63 @@ struct OTLPCollectorTests {
         }
     }
 
+    /// `bsb replay-otel` into the collector: every recorded span arrives once with its ids, parent, flags and links
+    /// (with their flags and attributes).
+    @Test func replayedSpansArriveWithTheirIdsAndLinks() throws {
+        let dir = try workDirectory(example: "quickstart")
+        let recordedPath = "\(dir)/recorded.jsonlines"
+        let exporter = try JSONLinesExporter(pathPattern: recordedPath)
+        let provider = TracerProvider(resource: Resource.detect(serviceName: "recorder"),
+                                      processors: [SimpleSpanProcessor(exporter: exporter)])
+        let tracer = provider.tracer("bsb-core", version: "8.0.2")
+        let linked = SpanContext(traceID: TraceID(high: 0x1234, low: 0x5678), spanID: SpanID(0x9abc), traceFlags: .none,
+                                 traceState: TraceState([.init(key: "vendor", value: "value")]), isRemote: true)
+        tracer.withSpan("cli") { _ in
+            tracer.withSpan("compile") { span in
+                span.addLink(to: linked, attributes: ["why": "a batch"])
+                span.addEvent(name: "Placing 390 base_type in [0 0 0]")
+            }
+        }
+        provider.shutdown()
+        let recorded = try spans(in: dir, prefix: "recorded").map(\.span)
+        #expect(recorded.count == 2)
+        let name = "BSB Replay \(UUID().uuidString.prefix(8))"
+        let result = try run([binDirectory + "/otel-instrument", "--traces_exporter", "otlp", "--exporter_otlp_endpoint",
+                              Self.grpcEndpoint, "--service_name", name, "bsb", "replay-otel", recordedPath], in: dir)
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Replayed 2 spans from 1 file(s)"), "\(result.stdout)")
+        // The replaying process's resource replaces the recorded one: find the spans by service name.
+        let deadline = Date().addingTimeInterval(15)
+        var arrived: [Received] = []
+        repeat {
+            let text = (try? String(contentsOfFile: Self.sink!, encoding: .utf8)) ?? ""
+            arrived = text.split(separator: "\n").compactMap { line in
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
+                let r = Received(json: object)
+                return r.resource["service.name"] as? String == name ? r : nil
+            }
+            if arrived.count >= 2 { break }
+            usleep(100_000)
+        } while Date() < deadline
+        #expect(arrived.count == 2, "\(arrived.count) of 2 replayed spans arrived")
+        for span in recorded {
+            let copies = arrived.filter { $0.spanID == span.context.spanID.hex }
+            #expect(copies.count == 1, "\(span.name) arrived \(copies.count) times")
+            guard let r = copies.first else { continue }
+            #expect(r.traceID == span.context.traceID.hex)
+            #expect(r.json["parent_span_id"] as? String == (span.parentSpanID?.hex ?? ""))
+            #expect(r.json["name"] as? String == span.name)
+            #expect((r.json["flags"] as? Int ?? 0) & 0xFF == Int(span.context.traceFlags.rawValue))
+        }
+        let compile = try #require(arrived.first { $0.json["name"] as? String == "compile" })
+        let links = compile.json["links"] as? [[String: Any]] ?? []
+        #expect(links.count == 1)
+        #expect(links.first?["trace_id"] as? String == linked.traceID.hex)
+        #expect(links.first?["span_id"] as? String == linked.spanID.hex)
+        #expect((links.first?["flags"] as? Int ?? -1) & 0xFF == 0, "the link's unsampled flag is kept")
+        #expect(matches(["why": "a batch"], links.first?["attributes"] as? [String: Any] ?? [:]))
+    }
+
     /// The documented command, exactly: `--traces_exporter otlp` into gRPC on 4317.
     @Test func documentedCommand() throws {
         let dir = try workDirectory(example: "quickstart")
