@@ -26,7 +26,8 @@ enum ISOTimestamp {
 
     /// Writes the quoted timestamp of `nanos` (rounded to the nearest microsecond).
     static func write(_ nanos: UInt64, into writer: inout JSONWriter, cache: inout Cache) {
-        let micros = (nanos + 500) / 1000
+        // Rounding up past the last whole microsecond a UInt64 holds would write a time that does not read back.
+        let micros = nanos <= UInt64.max - 500 ? (nanos + 500) / 1000 : UInt64.max / 1000
         let seconds = micros / 1_000_000
         if seconds != cache.seconds || cache.prefix.isEmpty {
             cache.seconds = seconds
@@ -92,7 +93,11 @@ enum ISOTimestamp {
         }
         let rest = b[i...]
         guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
-        let total = (days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second) * 1_000_000_000 + nanos
-        return total >= 0 ? UInt64(total) : nil
+        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        // Four-digit years run to 9999, nanoseconds in a UInt64 only to 2554: later times are not times we can hold.
+        guard seconds >= 0 else { return nil }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
+        let (total, carry) = whole.addingReportingOverflow(UInt64(nanos))
+        return overflow || carry ? nil : total
     }
 }

@@ -158,12 +158,17 @@ enum PythonRepr {
 
     /// A Python string repr: single quotes unless the text holds a single quote and no double quote.
     static func string(_ s: String) -> String {
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for c in s {
-            if c == "\\" { out += "\\\\" } else if c == quote { out += "\\" + String(c) } else { out.append(c) }
+        // By scalar, as Python does: a quote or backslash followed by a combining mark is one Character that
+        // equals neither, and went out unescaped.
+        let scalars = s.unicodeScalars
+        let quote: Unicode.Scalar = scalars.contains("'") && !scalars.contains("\"") ? "\"" : "'"
+        var out = String.UnicodeScalarView()
+        out.append(quote)
+        for c in scalars {
+            if c == "\\" || c == quote { out.append("\\") }
+            out.append(c)
         }
         out.append(quote)
-        return out
+        return String(out)
     }
 }

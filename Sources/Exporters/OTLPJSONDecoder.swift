@@ -84,15 +84,20 @@ public enum OTLPJSONDecoder {
                                              attributes: try attributes(l["attributes"])))
             }
         }
+        // OTLP's counts are uint32: a negative one is malformed, as it is in our JSON Lines, which could not hold it.
+        func count(_ key: String) throws(JSONScanError) -> Int {
+            guard let n = integer(s[key]) else { return 0 }
+            guard n >= 0 else { throw fail("span '\(name)': \(key) is negative") }
+            return Int(n)
+        }
         return SpanRecord(
             name: name,
             context: SpanContext(traceID: trace, spanID: spanID, traceFlags: flags,
                                  traceState: string("traceState").map(TraceState.init(header:)) ?? TraceState()),
             parentSpanID: parent, kind: kind(s["kind"]), startTimeNanos: start, endTimeNanos: end, status: status,
             attributes: try attributes(s["attributes"]), events: events, links: links, resource: resource, scope: scope,
-            droppedAttributes: integer(s["droppedAttributesCount"]).map { Int($0) } ?? 0,
-            droppedEvents: integer(s["droppedEventsCount"]).map { Int($0) } ?? 0,
-            droppedLinks: integer(s["droppedLinksCount"]).map { Int($0) } ?? 0)
+            droppedAttributes: try count("droppedAttributesCount"), droppedEvents: try count("droppedEventsCount"),
+            droppedLinks: try count("droppedLinksCount"))
     }
 
     static func kind(_ value: JSONValue?) -> SpanRecord.Kind {
