@@ -125,12 +125,28 @@ private let forwardTarget = Atomic<Int32>(0)
 /// Linux's `si_code` for a signal the kernel sent, e.g. the terminal's Ctrl-C to the foreground process group.
 private let siKernel: Int32 = 0x80
 
+/// Signals that arrived before the child's pid was recorded, one bit each, sent on as soon as it is.
+private let pendingSignals = Atomic<UInt64>(0)
+
 private func forwardSignal(_ signal: Int32, _ info: UnsafeMutablePointer<siginfo_t>?, _: UnsafeMutableRawPointer?) {
     // A signal from the terminal went to the whole process group, the child included: sending it again would
     // deliver it twice.
     if let info, info.pointee.si_code == siKernel { return }
+    // A thread started before the forwarded signals were blocked may take the signal while the spawning thread
+    // has not recorded the child yet: keep it for `started`, then look again in case that has just happened.
+    pendingSignals.bitwiseOr(1 << UInt64(signal), ordering: .acquiringAndReleasing)
+    sendPendingSignals()
+}
+
+/// Sends every pending signal to the child, once, if its pid is known.
+private func sendPendingSignals() {
     let pid = forwardTarget.load(ordering: .acquiring)
-    if pid > 0 { kill(pid, signal) }
+    guard pid > 0 else { return }
+    var pending = pendingSignals.exchange(0, ordering: .acquiringAndReleasing)
+    while pending != 0 {
+        kill(pid, Int32(pending.trailingZeroBitCount))
+        pending &= pending - 1
+    }
 }
 
 /// Installs and removes the handlers that forward signals to the child.
@@ -164,6 +180,7 @@ enum SignalForwarding {
 
     static func started(_ pid: pid_t) {
         forwardTarget.store(pid, ordering: .releasing)
+        sendPendingSignals()
         var mask = originalMask
         sigprocmask(SIG_SETMASK, &mask, nil)
     }
