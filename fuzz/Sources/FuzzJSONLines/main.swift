@@ -26,13 +26,10 @@ final class ScratchFile: Sendable {
         var template = Array("\(directory)/fuzz-jsonlines-XXXXXX".utf8CString)
         fd = mkstemp(&template)
         guard fd >= 0 else { fatalError("cannot create a scratch file in \(directory)") }
-        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        // libFuzzer ends a run with exit(); a crash leaves the one small file behind.
-        ScratchFile.created = path
-        atexit { if let path = ScratchFile.created { unlink(path) } }
+        // Unlinked at once, so that no crash or kill leaves it behind; the reader opens it through our descriptor.
+        unlink(template)
+        path = "/proc/self/fd/\(fd)"
     }
-
-    nonisolated(unsafe) static var created: String?
 
     func replace(with bytes: UnsafeBufferPointer<UInt8>) {
         guard ftruncate(fd, 0) == 0 else { fatalError("ftruncate: \(errno)") }
