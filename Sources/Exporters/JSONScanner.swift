@@ -103,17 +103,10 @@ struct JSONScanner {
 
     /// Iterates the members of an object, calling `body` with each key; `body` must consume the value.
     mutating func object(_ body: (inout JSONScanner, String) throws(JSONScanError) -> Void) throws(JSONScanError) {
-        try expect(UInt8(ascii: "{"))
-        if consume(UInt8(ascii: "}")) { return }
-        repeat {
-            let key = try string()
-            try expect(UInt8(ascii: ":"))
-            try body(&self, key)
-        } while consume(UInt8(ascii: ","))
-        try expect(UInt8(ascii: "}"))
+        try fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in try body(&s, key.string) }
     }
 
-    /// Iterates the members of an object like `object`, handing `body` each key as bytes: the decoders match
+    /// Iterates the members of an object, handing `body` each key as bytes: the decoders match
     /// keys against literals, and most keys would otherwise be allocated as strings only to be compared.
     mutating func fields(_ body: (inout JSONScanner, JSONStringBytes) throws(JSONScanError) -> Void) throws(JSONScanError) {
         try expect(UInt8(ascii: "{"))

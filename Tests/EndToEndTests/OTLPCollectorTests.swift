@@ -26,26 +26,24 @@ struct OTLPCollectorTests {
     /// The sink's spans whose resource has `service.instance.id` == `instance`, once `count` have arrived (or
     /// after 15 s).
     func received(instance: String, count: Int) throws -> [Received] {
-        let deadline = Date().addingTimeInterval(15)
-        var found: [Received] = []
-        repeat {
+        received(count: count) { $0.resource["service.instance.id"] as? String == instance }
+    }
+
+    /// The sink's spans that `belongs` accepts, once `count` have arrived (or after 15 s).
+    func received(count: Int, where belongs: (Received) -> Bool) -> [Received] {
+        func read() -> [Received] {
             let text = (try? String(contentsOfFile: Self.sink!, encoding: .utf8)) ?? ""
-            found = text.split(separator: "\n").compactMap { line in
+            return text.split(separator: "\n").compactMap { line in
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
                 let r = Received(json: object)
-                return r.resource["service.instance.id"] as? String == instance ? r : nil
+                return belongs(r) ? r : nil
             }
-            if found.count >= count { break }
-            usleep(100_000)
-        } while Date() < deadline
+        }
+        let deadline = Date().addingTimeInterval(15)
+        while read().count < count && Date() < deadline { usleep(100_000) }
         // Late duplicates would show up right after the last expected span.
         usleep(300_000)
-        let text = (try? String(contentsOfFile: Self.sink!, encoding: .utf8)) ?? ""
-        return text.split(separator: "\n").compactMap { line in
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-            let r = Received(json: object)
-            return r.resource["service.instance.id"] as? String == instance ? r : nil
-        }
+        return read()
     }
 
     @Test(arguments: [("grpc", grpcEndpoint), ("http/protobuf", httpEndpoint), ("http/json", httpEndpoint)])
@@ -97,18 +95,7 @@ struct OTLPCollectorTests {
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains("Replayed 2 spans from 1 file(s)"), "\(result.stdout)")
         // The replaying process's resource replaces the recorded one: find the spans by service name.
-        let deadline = Date().addingTimeInterval(15)
-        var arrived: [Received] = []
-        repeat {
-            let text = (try? String(contentsOfFile: Self.sink!, encoding: .utf8)) ?? ""
-            arrived = text.split(separator: "\n").compactMap { line in
-                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { return nil }
-                let r = Received(json: object)
-                return r.resource["service.name"] as? String == name ? r : nil
-            }
-            if arrived.count >= 2 { break }
-            usleep(100_000)
-        } while Date() < deadline
+        let arrived = received(count: 2) { $0.resource["service.name"] as? String == name }
         #expect(arrived.count == 2, "\(arrived.count) of 2 replayed spans arrived")
         for span in recorded {
             let copies = arrived.filter { $0.spanID == span.context.spanID.hex }
