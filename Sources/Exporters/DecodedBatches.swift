@@ -1,10 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-import Dispatch
-import Synchronization
 import Telemetry
 
 /// A file's spans decoded on a second thread and handed over in batches, so that decoding (the larger half of a
@@ -18,28 +11,9 @@ enum DecodedBatches {
         case end(Result<SpanFileReader.Outcome, LineReaderError>)
     }
 
-    final class Channel: Sendable {
-        let free = DispatchSemaphore(value: DecodedBatches.inFlight)
-        let ready = DispatchSemaphore(value: 0)
-        let queue = Mutex<[Item]>([])
-
-        func send(_ item: Item) {
-            free.wait()
-            queue.withLock { $0.append(item) }
-            ready.signal()
-        }
-
-        func receive() -> Item {
-            ready.wait()
-            let item = queue.withLock { $0.removeFirst() }
-            free.signal()
-            return item
-        }
-    }
-
     /// Calls `body` with every span of `reader`'s file, in order, in batches, on the calling thread.
     static func pipe(_ reader: SpanFileReader, _ body: ([SpanRecord]) -> Void) throws(SpanReplay.Failure) {
-        let channel = Channel()
+        let channel = BoundedChannel<Item>(capacity: inFlight)
         let started = JoinableThread.start {
             var batch: [SpanRecord] = []
             batch.reserveCapacity(batchSize)
@@ -91,37 +65,5 @@ enum DecodedBatches {
         if let failure = outcome.failure {
             throw SpanReplay.Failure(message: "\(reader.path):\(failure.line): \(failure.reason)")
         }
-    }
-}
-
-/// A thread running one closure, waited for with `join()`.
-final class JoinableThread: Sendable {
-    private let thread: pthread_t
-
-    private init(_ thread: pthread_t) {
-        self.thread = thread
-    }
-
-    /// The thread running `body`, or nil when the system gives no thread.
-    static func start(_ body: @escaping @Sendable () -> Void) -> JoinableThread? {
-        var thread = pthread_t()
-        let box = Unmanaged.passRetained(Box(body)).toOpaque()
-        guard pthread_create(&thread, nil, { raw in
-            Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue().body()
-            return nil
-        }, box) == 0 else {
-            Unmanaged<Box>.fromOpaque(box).release()
-            return nil
-        }
-        return JoinableThread(thread)
-    }
-
-    func join() {
-        pthread_join(thread, nil)
-    }
-
-    private final class Box: Sendable {
-        let body: @Sendable () -> Void
-        init(_ body: @escaping @Sendable () -> Void) { self.body = body }
     }
 }

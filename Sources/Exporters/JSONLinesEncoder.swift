@@ -8,7 +8,11 @@ import Telemetry
 public struct JSONLinesEncoder: ~Copyable {
     private var writer = JSONWriter(capacity: 64 * 1024)
     private var timeCache = ISOTimestamp.Cache()
-    private var resourceCache: (resource: Resource, bytes: [UInt8])?
+    /// The last resource encoded, compared by identity: its reference count is not touched per span, since the
+    /// thread that makes the spans keeps counting it (one shared counter bounced between cores costs more
+    /// than encoding the span).
+    private var cachedResource: (id: ObjectIdentifier, kept: Resource)?
+    private var cachedResourceBytes: [UInt8] = []
 
     public init() {}
 
@@ -134,8 +138,8 @@ public struct JSONLinesEncoder: ~Copyable {
 
     /// The resource object, encoded once per resource: every span of a process shares it.
     private mutating func resource(_ resource: Resource) {
-        if let cached = resourceCache, cached.resource === resource {
-            writer.raw(cached.bytes)
+        if cachedResource?.id == ObjectIdentifier(resource) {
+            writer.raw(cachedResourceBytes)
             return
         }
         var w = JSONWriter(capacity: 512)
@@ -144,7 +148,8 @@ public struct JSONLinesEncoder: ~Copyable {
         w.raw(", \"schema_url\": ")
         w.string(resource.schemaURL)
         w.byte(UInt8(ascii: "}"))
-        resourceCache = (resource, w.bytes)
+        cachedResource = (ObjectIdentifier(resource), resource)
+        cachedResourceBytes = w.bytes
         writer.raw(w.bytes)
     }
 }

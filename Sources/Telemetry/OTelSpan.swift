@@ -6,7 +6,7 @@ import Tracing
 /// Born in `OTelTracer.startSpan`, handed to the processors' `onStart`, and on `end()` frozen into a record
 /// that the processors' `onEnd` receives on the ending thread. A span the sampler dropped is not recording: it
 /// carries its context for propagation and ignores everything else.
-public final class OTelSpan: Tracing.Span {
+public final class OTelSpan: SpanContextBox, Tracing.Span {
     private struct State {
         var name: String
         var attributes: Attributes
@@ -21,8 +21,7 @@ public final class OTelSpan: Tracing.Span {
         var lastError: String?
     }
 
-    public var spanContext: SpanContext { spanContextBox.value }
-    private let spanContextBox: SpanContextBox
+    public var spanContext: SpanContext { value }
     /// The parent's span id (local or remote), nil for a root.
     public let parentSpanID: SpanID?
     public let kind: SpanRecord.Kind
@@ -36,7 +35,6 @@ public final class OTelSpan: Tracing.Span {
         name: String, context: SpanContext, parentSpanID: SpanID?, parentContext: InstrumentationContext,
         kind: SpanRecord.Kind, startNanos: UInt64, isRecording: Bool, tracer: OTelTracer, attributes: Attributes
     ) {
-        self.spanContextBox = SpanContextBox(context)
         self.parentSpanID = parentSpanID
         self.parentContext = parentContext
         self.kind = kind
@@ -47,21 +45,23 @@ public final class OTelSpan: Tracing.Span {
         if isRecording {
             // One allocation for the handful of attributes a span usually gets, instead of regrowing.
             if initial.isEmpty {
-                // The given attributes have distinct keys already: taken whole, no lookup per key.
+                // The given attributes have distinct keys already: shared whole, no lookup per key. Room for
+                // the handful a span usually gets later is made only when it starts with none.
                 initial = attributes
-                initial.reserveCapacity(attributes.count + 8)
+                if initial.isEmpty { initial.reserveCapacity(8) }
             } else {
                 initial.reserveCapacity(initial.count + max(attributes.count, 8))
                 for entry in attributes { initial[entry.key] = entry.value }
             }
         }
         self.state = Mutex(State(name: name, attributes: initial))
+        super.init(context)
     }
 
     /// The context children of this span start under: the parent's context with this span's ids.
     public var context: InstrumentationContext {
         var context = parentContext
-        context.spanContextBox = spanContextBox
+        context.spanContextBox = self
         return context
     }
 

@@ -73,8 +73,10 @@ extension Substring {
 }
 
 /// The span context as stored in an `InstrumentationContext`: a class, so that reading it back is a cheap
-/// class cast instead of an existential-to-struct copy, and a span stores the same box in every context it makes.
-final class SpanContextBox: Sendable {
+/// class cast instead of an existential-to-struct copy. `OTelSpan` is one, so a span's context stores the span
+/// itself rather than a box allocated for it; a remote parent's context gets a box of its own.
+public class SpanContextBox: @unchecked Sendable {
+    // Immutable, and its one subclass is Sendable: what `@unchecked` vouches for.
     let value: SpanContext
     init(_ value: SpanContext) { self.value = value }
 }

@@ -1,5 +1,5 @@
 /// Sees every recorded span when it starts and when it ends, and decides when exporters run.
-public protocol SpanProcessor: Sendable {
+public protocol SpanProcessor: AnyObject, Sendable {
     /// Called on the thread that starts `span`, before it is handed to the caller.
     func onStart(_ span: OTelSpan)
     /// Called on the thread that ends a span, with its finished record.

@@ -29,6 +29,31 @@ import Glibc
         #expect(child.startTimeNanos >= parent.startTimeNanos && child.endTimeNanos <= parent.endTimeNanos)
     }
 
+    /// Code holding `any Tracer` gets swift-distributed-tracing's own `withSpan`, code holding our tracer gets
+    /// ours: spans of both nest in one trace, and both record a thrown error the same way.
+    @Test func theProtocolsWithSpanAndOursAgree() throws {
+        let tracer = provider.tracer()
+        let generic: any Tracer = tracer
+        struct Failure: Error {}
+        #expect(throws: Failure.self) {
+            try generic.withSpan("generic-outer") { _ in
+                try tracer.withSpan("ours-middle") { _ in
+                    try generic.withSpan("generic-inner") { _ in throw Failure() }
+                }
+            }
+        }
+        let outer = try #require(processor.named("generic-outer"))
+        let middle = try #require(processor.named("ours-middle"))
+        let inner = try #require(processor.named("generic-inner"))
+        #expect(middle.parentSpanID == outer.context.spanID)
+        #expect(inner.parentSpanID == middle.context.spanID)
+        for record in [outer, middle, inner] {
+            #expect(record.status == .error(description: "Failure: Failure()"))
+            #expect(record.events.map(\.name) == ["exception"])
+            #expect(record.events.first?.attributes["exception.type"] == "Failure")
+        }
+    }
+
     @Test func parentageCrossesAsyncTasks() async throws {
         let tracer = provider.tracer()
         await tracer.withSpan("request") { _ in

@@ -61,14 +61,15 @@ extension OTelConfigurator {
     }
 }
 
-/// The stock configurator: a batch processor (`OTEL_BSP_*`) in front of every exporter.
+/// The stock configurator: a batch processor (`OTEL_BSP_*`) in front of every exporter, each exporter on a
+/// thread of its own so that the program does not wait while a batch is encoded and sent.
 public struct DefaultConfigurator: OTelConfigurator {
     public init() {}
-    public var summary: String { "a batch processor per exporter (OTEL_BSP_*)" }
+    public var summary: String { "a batch processor per exporter (OTEL_BSP_*), exporting on its own thread" }
     public func makeProcessor(
         for exporter: any SpanExporter, named name: String, configuration: ResolvedConfiguration
     ) -> any SpanProcessor {
-        BatchSpanProcessor(exporter: exporter, configuration: configuration.batchConfiguration)
+        BatchSpanProcessor(exporter: ExportThread(exporter), configuration: configuration.batchConfiguration)
     }
 }
 
