@@ -28,15 +28,22 @@ public final class OTelSpan: SpanContextBox, Tracing.Span {
     public let startNanos: UInt64
     public let isRecording: Bool
     public let tracer: OTelTracer
-    private let parentContext: InstrumentationContext
+    private let parent: Parent
     private let state: Mutex<State>
 
+    /// Where the span started: the context it was given, or a span of ours whose context is made only if asked
+    /// for (building an `InstrumentationContext` is the dearest part of starting a span).
+    enum Parent {
+        case context(InstrumentationContext)
+        case span(OTelSpan)
+    }
+
     init(
-        name: String, context: SpanContext, parentSpanID: SpanID?, parentContext: InstrumentationContext,
+        name: String, context: SpanContext, parentSpanID: SpanID?, parent: Parent,
         kind: SpanRecord.Kind, startNanos: UInt64, isRecording: Bool, tracer: OTelTracer, attributes: Attributes
     ) {
         self.parentSpanID = parentSpanID
-        self.parentContext = parentContext
+        self.parent = parent
         self.kind = kind
         self.startNanos = startNanos
         self.isRecording = isRecording
@@ -60,7 +67,10 @@ public final class OTelSpan: SpanContextBox, Tracing.Span {
 
     /// The context children of this span start under: the parent's context with this span's ids.
     public var context: InstrumentationContext {
-        var context = parentContext
+        var context = switch parent {
+        case .context(let context): context
+        case .span(let span): span.context
+        }
         context.spanContextBox = self
         return context
     }

@@ -32,7 +32,26 @@ public struct OTelTracer: Tracer {
         _ name: String, parent: InstrumentationContext, kind: SpanRecord.Kind = .internal,
         startNanos: UInt64 = WallClock.nowNanos(), attributes: Attributes = [:]
     ) -> OTelSpan {
-        let parentSpan = parent.spanContext.flatMap { $0.isValid ? $0 : nil }
+        startSpan(name, parentSpan: parent.spanContext, parent: .context(parent), kind: kind, startNanos: startNanos,
+                  attributes: attributes)
+    }
+
+    /// Starts a child of `parentSpan`, a span the caller holds: its ids are read from the span, and no
+    /// `InstrumentationContext` is built unless the child's `context` is asked for (which then builds the
+    /// parents' in turn: for spans whose context is bound, as `withSpan` does, start them from a context).
+    public func startSpan(
+        _ name: String, childOf parentSpan: OTelSpan, kind: SpanRecord.Kind = .internal,
+        startNanos: UInt64 = WallClock.nowNanos(), attributes: Attributes = [:]
+    ) -> OTelSpan {
+        startSpan(name, parentSpan: parentSpan.spanContext, parent: .span(parentSpan), kind: kind,
+                  startNanos: startNanos, attributes: attributes)
+    }
+
+    private func startSpan(
+        _ name: String, parentSpan: SpanContext?, parent: OTelSpan.Parent, kind: SpanRecord.Kind,
+        startNanos: UInt64, attributes: Attributes
+    ) -> OTelSpan {
+        let parentSpan = parentSpan.flatMap { $0.isValid ? $0 : nil }
         let traceID = parentSpan?.traceID ?? provider.idGenerator.newTraceID()
         let spanID = provider.idGenerator.newSpanID()
         let decision = provider.sampler.shouldSample(parent: parentSpan, traceID: traceID, name: name, kind: kind)
@@ -41,7 +60,7 @@ public struct OTelTracer: Tracer {
             traceFlags: decision == .recordAndSample ? .sampled : .none,
             traceState: parentSpan?.traceState ?? TraceState())
         let span = OTelSpan(
-            name: name, context: spanContext, parentSpanID: parentSpan?.spanID, parentContext: parent, kind: kind,
+            name: name, context: spanContext, parentSpanID: parentSpan?.spanID, parent: parent, kind: kind,
             startNanos: startNanos, isRecording: decision != .drop, tracer: self, attributes: attributes)
         if span.isRecording { provider.spanStarted(span) }
         return span

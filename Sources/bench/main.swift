@@ -141,7 +141,7 @@ func lineCount(_ path: String) -> Int {
 let resource = Resource.detect(serviceName: "bench")
 report(Measurement(name: "bare_write_720B", seconds: only == nil ? bareWrites() : 1, written: total, bytesPerSpan: 720))
 
-/// The same trees through our tracer's own entry (explicit parent, no task-local context): what the
+/// The same trees through our tracer's own entry (the parent span held, no task-local context): what the
 /// swift-distributed-tracing `withSpan` machinery (context dictionary, task-local binding) costs on top.
 if only == nil || only == "none_direct" {
     let provider = TracerProvider(resource: resource)
@@ -150,8 +150,8 @@ if only == nil || only == "none_direct" {
     let elapsed = seconds {
         for _ in 0..<trees {
             let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
-            let child = tracer.startSpan("child", parent: root.context, attributes: attributes)
-            let grandchild = tracer.startSpan("grandchild", parent: child.context, attributes: attributes)
+            let child = tracer.startSpan("child", childOf: root, attributes: attributes)
+            let grandchild = tracer.startSpan("grandchild", childOf: child, attributes: attributes)
             grandchild.end(atNanos: WallClock.nowNanos())
             child.end(atNanos: WallClock.nowNanos())
             root.end(atNanos: WallClock.nowNanos())

@@ -29,6 +29,29 @@ import Glibc
         #expect(child.startTimeNanos >= parent.startTimeNanos && child.endTimeNanos <= parent.endTimeNanos)
     }
 
+    /// A child started from the span itself has the same parentage as one started from the span's context,
+    /// and its context, built only when asked for, carries what the parent's context carried.
+    @Test func aChildOfAHeldSpanMatchesAChildOfItsContext() throws {
+        let tracer = provider.tracer()
+        var remote = InstrumentationContext.topLevel
+        let remoteParent = SpanContext(traceID: TraceID(high: 7, low: 9), spanID: SpanID(42), traceFlags: .sampled,
+                                       traceState: TraceState(header: "vendor=value"))
+        remote.spanContext = remoteParent
+        let root = tracer.startSpan("root", parent: remote)
+        let child = tracer.startSpan("child", childOf: root)
+        let viaContext = tracer.startSpan("via-context", parent: root.context)
+        let grandchild = tracer.startSpan("grandchild", parent: child.context)
+        #expect(child.context.spanContext == child.spanContext)
+        for span in [grandchild, viaContext, child, root] { span.end(atNanos: WallClock.nowNanos()) }
+        let records = try ["root", "child", "via-context", "grandchild"].map { try #require(processor.named($0)) }
+        #expect(records[0].parentSpanID == SpanID(42))
+        #expect(records[1].parentSpanID == records[0].context.spanID)
+        #expect(records[2].parentSpanID == records[0].context.spanID)
+        #expect(records[3].parentSpanID == records[1].context.spanID)
+        #expect(Set(records.map(\.context.traceID)) == [remoteParent.traceID])
+        #expect(records.allSatisfy { $0.context.traceState == remoteParent.traceState })
+    }
+
     /// Code holding `any Tracer` gets swift-distributed-tracing's own `withSpan`, code holding our tracer gets
     /// ours: spans of both nest in one trace, and both record a thrown error the same way.
     @Test func theProtocolsWithSpanAndOursAgree() throws {
