@@ -13,6 +13,8 @@ import Telemetry
 public struct JSONLinesDecoder {
     private var resources = RepeatCache<Resource>()
     private var scopes = RepeatCache<InstrumentationScope>()
+    /// Applied to every record as it is built.
+    public var adjustment = RecordAdjustment()
 
     public init() {}
 
@@ -46,7 +48,9 @@ public struct JSONLinesDecoder {
             case "status": status = try Self.status(&s)
             case "attributes": attributes = try Self.attributes(&s)
             case "events":
-                try s.array { (s: inout JSONScanner) throws(JSONScanError) in events.append(try Self.event(&s)) }
+                try s.array { (s: inout JSONScanner) throws(JSONScanError) in
+                    events.append(try Self.event(&s, adjustment: adjustment))
+                }
             case "links":
                 try s.array { (s: inout JSONScanner) throws(JSONScanError) in links.append(try Self.link(&s)) }
             case "resource": resource = try self.resource(&s)
@@ -79,9 +83,9 @@ public struct JSONLinesDecoder {
             name: name,
             context: SpanContext(traceID: context.traceID, spanID: context.spanID, traceFlags: flags,
                                  traceState: context.traceState),
-            parentSpanID: parent, kind: kind, startTimeNanos: start, endTimeNanos: end, status: status,
-            attributes: attributes, events: events, links: links,
-            resource: resource ?? Resource(attributes: [:]), scope: scope,
+            parentSpanID: parent, kind: kind, startTimeNanos: adjustment.time(start),
+            endTimeNanos: adjustment.time(end), status: status, attributes: attributes, events: events, links: links,
+            resource: adjustment.resource ?? resource ?? Resource(attributes: [:]), scope: scope,
             droppedAttributes: dropped.attributes, droppedEvents: dropped.events, droppedLinks: dropped.links)
     }
 
@@ -265,7 +269,7 @@ public struct JSONLinesDecoder {
         }
     }
 
-    static func event(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Event {
+    static func event(_ s: inout JSONScanner, adjustment: RecordAdjustment) throws(JSONScanError) -> SpanRecord.Event {
         var name: String?
         var time: UInt64?
         var attributes = Attributes()
@@ -280,7 +284,8 @@ public struct JSONLinesDecoder {
             }
         }
         guard let name, let time else { throw s.error("event without name or timestamp") }
-        return SpanRecord.Event(name: name, timeNanos: time, attributes: attributes, droppedAttributes: dropped)
+        return SpanRecord.Event(name: name, timeNanos: adjustment.time(time), attributes: attributes,
+                                droppedAttributes: dropped)
     }
 
     static func link(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Link {

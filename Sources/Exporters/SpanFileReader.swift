@@ -9,10 +9,15 @@ public struct SpanFileReader: Sendable {
     /// Lines longer than this are malformed, never read whole into memory.
     public var maxLineLength: Int
 
-    public init(path: String, skipInvalid: Bool = false, maxLineLength: Int = 16 << 20) {
+    /// Changes made to every record as it is decoded (a replay's time shift and resource).
+    public var adjustment: RecordAdjustment
+
+    public init(path: String, skipInvalid: Bool = false, maxLineLength: Int = 16 << 20,
+                adjustment: RecordAdjustment = RecordAdjustment()) {
         self.path = path
         self.skipInvalid = skipInvalid
         self.maxLineLength = maxLineLength
+        self.adjustment = adjustment
     }
 
     /// What a read went through.
@@ -31,6 +36,7 @@ public struct SpanFileReader: Sendable {
     public func read(from start: Int = 0, to end: Int? = nil, _ body: (SpanRecord) -> Bool) throws(LineReaderError) -> Outcome {
         var outcome = Outcome()
         var decoder = JSONLinesDecoder()
+        decoder.adjustment = adjustment
         do {
             try LineReader(path: path, maxLineLength: maxLineLength).forEachLine(from: start, to: end) { number, line in
                 outcome.lines = number
@@ -40,7 +46,7 @@ public struct SpanFileReader: Sendable {
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
                     do throws(JSONScanError) {
                         if OTLPJSONDecoder.looksLikeOTLP(bytes) {
-                            for span in try OTLPJSONDecoder.decode(bytes) where !body(span) {
+                            for span in try OTLPJSONDecoder.decode(bytes) where !body(adjustment.applied(to: span)) {
                                 outcome.stopped = true
                                 return false
                             }
@@ -71,5 +77,28 @@ public struct SpanFileReader: Sendable {
             throw LineReaderError(path: path, reason: "\(error)")
         }
         return outcome
+    }
+}
+
+/// What a replay changes in every record it reads: all timestamps moved by `timeShift`, and `resource` (when
+/// set) instead of the recorded one. The JSON Lines decoder applies it while building each record, so a
+/// replayed span is made once rather than decoded and then copied.
+public struct RecordAdjustment: Sendable {
+    public var timeShift: Int64
+    public var resource: Resource?
+
+    public init(timeShift: Int64 = 0, resource: Resource? = nil) {
+        self.timeShift = timeShift
+        self.resource = resource
+    }
+
+    var isIdentity: Bool { timeShift == 0 && resource == nil }
+
+    func time(_ t: UInt64) -> UInt64 { timeShift == 0 ? t : SpanRecord.time(t, shiftedBy: timeShift) }
+
+    /// `record` adjusted, for decoders that build records without it.
+    public func applied(to record: SpanRecord) -> SpanRecord {
+        if isIdentity { return record }
+        return timeShift != 0 ? record.shifted(by: timeShift, resource: resource) : record.withResource(resource!)
     }
 }

@@ -93,18 +93,14 @@ public enum SpanReplay {
         summary.skippedLines = skipped
         if skipped > 0 { summary.notes.append("skipped \(skipped) invalid line(s)") }
         summary.shiftNanos = options.keepTimestamps || latestEnd == 0 ? 0 : Int64(bitPattern: now &- latestEnd)
-        // Pass 2: send, decoding on a second thread while this one exports.
-        let shift = summary.shiftNanos
-        let resource: Resource? = options.keepResource ? nil : provider.resource
+        // Pass 2: send, decoding (with the shift and resource applied) on a second thread while this one exports.
+        let adjustment = RecordAdjustment(timeShift: summary.shiftNanos,
+                                          resource: options.keepResource ? nil : provider.resource)
         for file in files {
-            try DecodedBatches.pipe(reader(file, options)) { batch in
-                for span in batch {
-                    if shift != 0 {
-                        provider.replay(span.shifted(by: shift, resource: resource))
-                    } else {
-                        provider.replay(resource.map(span.withResource) ?? span)
-                    }
-                }
+            var reader = reader(file, options)
+            reader.adjustment = adjustment
+            try DecodedBatches.pipe(reader) { batch in
+                for span in batch { provider.replay(span) }
                 summary.spans += batch.count
             }
         }

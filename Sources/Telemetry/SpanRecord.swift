@@ -104,7 +104,7 @@ public final class SpanRecord: Hashable, Sendable {
     /// This record with every timestamp (start, end, events) moved by `offset` nanoseconds, and with
     /// `newResource` when given (one copy for what a replay changes).
     public func shifted(by offset: Int64, resource newResource: Resource? = nil) -> SpanRecord {
-        func move(_ t: UInt64) -> UInt64 { UInt64(clamping: Int64(clamping: t) &+ offset) }
+        func move(_ t: UInt64) -> UInt64 { Self.time(t, shiftedBy: offset) }
         return SpanRecord(
             name: name, context: context, parentSpanID: parentSpanID, kind: kind,
             startTimeNanos: move(startTimeNanos), endTimeNanos: move(endTimeNanos), status: status,
@@ -115,6 +115,12 @@ public final class SpanRecord: Hashable, Sendable {
             },
             links: links, resource: newResource ?? resource, scope: scope, droppedAttributes: droppedAttributes,
             droppedEvents: droppedEvents, droppedLinks: droppedLinks)
+    }
+
+    /// `time` moved by `offset` nanoseconds, kept within 0 and `Int64.max`.
+    @inlinable
+    public static func time(_ time: UInt64, shiftedBy offset: Int64) -> UInt64 {
+        UInt64(clamping: Int64(clamping: time) &+ offset)
     }
 
     /// This record as if produced under `resource`.
