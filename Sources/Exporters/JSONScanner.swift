@@ -58,6 +58,9 @@ public struct JSONScanError: Error, Sendable {
 struct JSONScanner {
     let bytes: UnsafeBufferPointer<UInt8>
     var index = 0
+    /// When false, `string()` checks a string as usual but returns it empty: for a pass that only validates,
+    /// where making the strings would be most of the cost.
+    var keepsStrings = true
     /// Nesting allowed before the input is rejected, so hostile input cannot exhaust the stack.
     static let maxDepth = 64
 
@@ -166,7 +169,7 @@ struct JSONScanner {
         if index < bytes.count {
             let b = bytes[index]
             if b == UInt8(ascii: "\"") {
-                let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+                let s = keepsStrings ? String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self) : ""
                 index += 1
                 return s
             }
@@ -178,7 +181,7 @@ struct JSONScanner {
             index += 1
             switch b {
             case UInt8(ascii: "\""):
-                return String(decoding: out, as: UTF8.self)
+                return keepsStrings ? String(decoding: out, as: UTF8.self) : ""
             case UInt8(ascii: "\\"):
                 guard index < bytes.count else { throw error("unterminated escape") }
                 let e = bytes[index]

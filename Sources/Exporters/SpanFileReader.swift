@@ -34,23 +34,51 @@ public struct SpanFileReader: Sendable {
     /// Calls `body` with each span of the lines in bytes `start..<end` (the whole file by default), until it
     /// returns false or a malformed line stops the read. See `LineReader.forEachLine(from:to:_:)` for ranges.
     public func read(from start: Int = 0, to end: Int? = nil, _ body: (SpanRecord) -> Bool) throws(LineReaderError) -> Outcome {
-        var outcome = Outcome()
         var decoder = JSONLinesDecoder()
         decoder.adjustment = adjustment
+        return try forEachLine(from: start, to: end) { (bytes) throws(JSONScanError) -> Bool in
+            if OTLPJSONDecoder.looksLikeOTLP(bytes) {
+                for span in try OTLPJSONDecoder.decode(bytes) where !body(adjustment.applied(to: span)) { return false }
+                return true
+            }
+            return body(try decoder.decode(bytes))
+        }
+    }
+
+    /// The latest end time of the spans in bytes `start..<end`, every line accepted or rejected as `read` does,
+    /// without making the spans: what a replay's first pass needs.
+    public func latestEnd(from start: Int = 0, to end: Int? = nil) throws(LineReaderError) -> (outcome: Outcome, latestEnd: UInt64) {
+        var decoder = JSONLinesDecoder()
+        decoder.adjustment = adjustment
+        var latest: UInt64 = 0
+        let outcome = try forEachLine(from: start, to: end) { (bytes) throws(JSONScanError) -> Bool in
+            if OTLPJSONDecoder.looksLikeOTLP(bytes) {
+                for span in try OTLPJSONDecoder.decode(bytes) {
+                    latest = max(latest, adjustment.applied(to: span).endTimeNanos)
+                }
+            } else {
+                latest = max(latest, try decoder.endTime(bytes))
+            }
+            return true
+        }
+        return (outcome, latest)
+    }
+
+    /// Calls `line` with each non-blank line's bytes; a thrown error is that line's problem. Stops when `line`
+    /// returns false or, unless skipping, at the first problem.
+    private func forEachLine(
+        from start: Int, to end: Int?, _ line: (UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Bool
+    ) throws(LineReaderError) -> Outcome {
+        var outcome = Outcome()
         do {
-            try LineReader(path: path, maxLineLength: maxLineLength).forEachLine(from: start, to: end) { number, line in
+            try LineReader(path: path, maxLineLength: maxLineLength).forEachLine(from: start, to: end) { number, text in
                 outcome.lines = number
                 let problem: String?
-                switch line {
+                switch text {
                 case .text(let bytes):
                     if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return true }
                     do throws(JSONScanError) {
-                        if OTLPJSONDecoder.looksLikeOTLP(bytes) {
-                            for span in try OTLPJSONDecoder.decode(bytes) where !body(adjustment.applied(to: span)) {
-                                outcome.stopped = true
-                                return false
-                            }
-                        } else if !body(try decoder.decode(bytes)) {
+                        if !(try line(bytes)) {
                             outcome.stopped = true
                             return false
                         }

@@ -26,6 +26,8 @@ public enum SpanReplay {
         var parallelScanBytes = 16 << 20
         /// The most parts a file is validated in.
         var maxScanParts = 8
+        /// The size of the chunks the second pass's decoding threads take in turn.
+        var decodeChunkBytes = DecodedBatches.chunkBytes
 
         public init(keepTimestamps: Bool = false, keepResource: Bool = false, skipInvalid: Bool = false) {
             self.keepTimestamps = keepTimestamps
@@ -99,7 +101,7 @@ public enum SpanReplay {
         for file in files {
             var reader = reader(file, options)
             reader.adjustment = adjustment
-            try DecodedBatches.pipe(reader) { batch in
+            try DecodedBatches.pipe(reader, chunkBytes: options.decodeChunkBytes) { batch in
                 for span in batch { provider.replay(span) }
                 summary.spans += batch.count
             }
@@ -127,15 +129,10 @@ public enum SpanReplay {
         let results = Mutex<[Result<(outcome: SpanFileReader.Outcome, latestEnd: UInt64), LineReaderError>?]>(
             Array(repeating: nil, count: bounds.count))
         DispatchQueue.concurrentPerform(iterations: bounds.count) { part in
-            var latestEnd: UInt64 = 0
             let end = part + 1 < bounds.count ? bounds[part + 1] : nil
             let result: Result<(outcome: SpanFileReader.Outcome, latestEnd: UInt64), LineReaderError>
             do throws(LineReaderError) {
-                let outcome = try reader.read(from: bounds[part], to: end) { span in
-                    latestEnd = max(latestEnd, span.endTimeNanos)
-                    return true
-                }
-                result = .success((outcome, latestEnd))
+                result = .success(try reader.latestEnd(from: bounds[part], to: end))
             } catch {
                 result = .failure(error)
             }

@@ -99,6 +99,25 @@ import Telemetry
             Issue.record("decoded a malformed line: \(line)")
         } catch {
             #expect(error.reason.contains(expected), "\(error.reason)")
+            // The first pass of a replay only validates: it must reject the line with the very same error.
+            let quick = Self.endTime(line)
+            #expect(quick.error?.reason == error.reason && quick.error?.offset == error.offset)
+        }
+    }
+
+    @Test func theValidatingParseFindsTheEndTheDecodeDoes() throws {
+        var decoder = JSONLinesDecoder()
+        let decoded = try decoder.decode(Self.pythonLine)
+        #expect(Self.endTime(Self.pythonLine).end == decoded.endTimeNanos)
+        let ours = encode(decoded)
+        #expect(Self.endTime(String(ours.dropLast())).end == decoded.endTimeNanos)
+    }
+
+    static func endTime(_ line: String) -> (end: UInt64?, error: JSONScanError?) {
+        var line = line
+        return line.withUTF8 { bytes in
+            var decoder = JSONLinesDecoder()
+            do throws(JSONScanError) { return (try decoder.endTime(bytes), nil) } catch { return (nil, error) }
         }
     }
 

@@ -115,6 +115,50 @@ import Glibc
         #expect(memory.finishedSpans.count == 119)
     }
 
+    /// Writes `count` spans named `span-0`… in order, each with its index as an attribute.
+    func numberedTrace(in dir: String, count: Int) throws -> String {
+        let exporter = try JSONLinesExporter(pathPattern: "\(dir)/numbered.jsonlines")
+        let provider = TracerProvider(resource: Resource.detect(serviceName: "recorder"),
+                                      processors: [SimpleSpanProcessor(exporter: exporter)])
+        let tracer = provider.tracer("bsb-core")
+        for i in 0..<count { tracer.withSpan("span-\(i)") { $0.setAttribute("index", .int(Int64(i))) } }
+        provider.shutdown()
+        return exporter.path
+    }
+
+    /// The second pass decodes chunks of the file on several threads: every span still arrives, whole and in
+    /// the file's order.
+    @Test func decodingInChunksOnSeveralThreadsKeepsTheFilesOrder() throws {
+        let dir = temporaryDirectory()
+        let source = try numberedTrace(in: dir, count: 600)
+        var options = SpanReplay.Options(keepTimestamps: true, keepResource: true)
+        options.decodeChunkBytes = 4096
+        let output = try JSONLinesExporter(pathPattern: "\(dir)/replayed.jsonlines")
+        let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: output)])
+        let summary = try SpanReplay.replay(files: [source], into: provider, options: options)
+        provider.shutdown()
+        #expect(summary.spans == 600)
+        #expect(lines(output.path).count == 600)
+        #expect(readFile(output.path) == readFile(source))
+    }
+
+    /// A line that breaks while the workers decode (the file changed after it was validated) stops the pipe with
+    /// the line's number in the whole file, after the spans before it, and leaves no worker blocked.
+    @Test func aLineBrokenInALaterChunkIsReportedWithItsLineInTheFile() throws {
+        let dir = temporaryDirectory()
+        let path = try numberedTrace(in: dir, count: 600)
+        var lines = lines(path)
+        lines[449] = "{\"name\": \"x\", \"context\": 1}"
+        writeFile(path, lines.joined(separator: "\n") + "\n")
+        var received: [String] = []
+        #expect(throws: SpanReplay.Failure(message: "\(path):450: expected '{' but found '1' (at byte 26)")) {
+            try DecodedBatches.pipe(SpanFileReader(path: path), workers: 2, chunkBytes: 2048) { batch in
+                received += batch.map(\.name)
+            }
+        }
+        #expect(received == (0..<449).map { "span-\($0)" })
+    }
+
     @Test func tornLastLineIsReportedAsSuch() throws {
         let dir = temporaryDirectory()
         let source = try recordedTrace(in: dir)

@@ -4,6 +4,7 @@
 // - the reader's lines are exactly the file split at `\n`, over-long lines reported by length only, the last
 //   unterminated piece as torn, whatever the chunk size, and the same when read range by range;
 // - a decoder that has seen earlier lines (its resource and scope reuse) decodes a line as a fresh one does;
+// - the validating parse of a replay's first pass accepts, ends and rejects each line exactly as the decode does;
 // - a decoded span goes through our own encoder and decoder unchanged (times to the microsecond);
 // - `SpanFileReader` yields exactly the spans of the well-formed lines and skips exactly the others.
 import Exporters
@@ -90,7 +91,9 @@ func compare(_ got: [Piece], _ expected: [Piece], _ what: @autoclosure () -> Str
 
 /// Decodes one line as `SpanFileReader` does and checks the spans; nil when the line is malformed. The line is
 /// copied to a buffer of its own size first, so that ASan sees any read past its end.
-func decode(_ line: UnsafeBufferPointer<UInt8>, number: Int, with decoder: inout JSONLinesDecoder) -> [SpanRecord]? {
+func decode(
+    _ line: UnsafeBufferPointer<UInt8>, number: Int, with decoder: inout JSONLinesDecoder, validator: inout JSONLinesDecoder
+) -> [SpanRecord]? {
     let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: line.count)
     defer { copy.deallocate() }
     _ = copy.initialize(from: line)
@@ -100,6 +103,10 @@ func decode(_ line: UnsafeBufferPointer<UInt8>, number: Int, with decoder: inout
         for span in spans { SpanCheck.survivesJSONLines(span, origin: String(forMessage: bytes)) }
         return spans
     }
+    // The validating parse of a replay's first pass, with its own decoder's memory of earlier lines, must accept
+    // exactly the lines the decode accepts, find the same end, and reject the others with the same error.
+    let quick: Result<UInt64, JSONScanError>
+    do throws(JSONScanError) { quick = .success(try validator.endTime(bytes)) } catch { quick = .failure(error) }
     let span: SpanRecord
     do throws(JSONScanError) {
         span = try decoder.decode(bytes)
@@ -108,7 +115,13 @@ func decode(_ line: UnsafeBufferPointer<UInt8>, number: Int, with decoder: inout
         if let alone = try? fresh.decode(bytes) {
             Fuzz.violated("line \(number) decodes alone (\(alone.name.debugDescription)) but not after the lines before it: \(error.reason)")
         }
+        guard case .failure(let quickError) = quick, quickError.reason == error.reason, quickError.offset == error.offset else {
+            Fuzz.violated("line \(number) fails to decode (\(error.reason)) but its validation gave \(quick)")
+        }
         return nil
+    }
+    guard case .success(span.endTimeNanos) = quick else {
+        Fuzz.violated("line \(number) decodes with end \(span.endTimeNanos) but its validation gave \(quick)")
     }
     var fresh = JSONLinesDecoder()
     guard let alone = try? fresh.decode(bytes) else {
@@ -138,15 +151,20 @@ Fuzz.run { input in
 
     // The whole file, every line decoded.
     var decoder = JSONLinesDecoder()
+    var validator = JSONLinesDecoder()
     var names: [String] = []
     var malformed = 0
     let whole = read(reader) { number, line in
         switch line {
         case .text(let bytes):
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { return }
-            if let spans = decode(bytes, number: number, with: &decoder) { names += spans.map(\.name) } else { malformed += 1 }
+            if let spans = decode(bytes, number: number, with: &decoder, validator: &validator) {
+                names += spans.map(\.name)
+            } else {
+                malformed += 1
+            }
         case .torn(let bytes):
-            _ = decode(bytes, number: number, with: &decoder)
+            _ = decode(bytes, number: number, with: &decoder, validator: &validator)
             malformed += 1
         case .tooLong:
             malformed += 1
