@@ -63,36 +63,42 @@ enum ISOTimestamp {
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
-        guard b.count >= 20 else { return nil }
-        func number(_ range: Range<Int>) -> Int64? {
-            var v: Int64 = 0
-            for i in range {
-                guard i < b.count, b[i] >= 0x30, b[i] <= 0x39 else { return nil }
-                v = v * 10 + Int64(b[i] - 0x30)
-            }
-            return v
+        // Fixed positions read through the pointer: every line holds two or three of these, and a replay parses
+        // each line twice.
+        guard b.count >= 20, let p = b.baseAddress else { return nil }
+        let n = b.count
+        @inline(__always) func digit(_ i: Int) -> Int64? {
+            let v = p[i] &- 0x30
+            return v < 10 ? Int64(v) : nil
         }
-        guard let year = number(0..<4), b[4] == UInt8(ascii: "-"), let month = number(5..<7), b[7] == UInt8(ascii: "-"),
-              let day = number(8..<10), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: " "),
-              let hour = number(11..<13), b[13] == UInt8(ascii: ":"), let minute = number(14..<16),
-              b[16] == UInt8(ascii: ":"), let second = number(17..<19),
+        @inline(__always) func pair(_ i: Int) -> Int64? {
+            guard let high = digit(i), let low = digit(i + 1) else { return nil }
+            return high * 10 + low
+        }
+        guard let century = pair(0), let yearOfCentury = pair(2), p[4] == UInt8(ascii: "-"), let month = pair(5),
+              p[7] == UInt8(ascii: "-"), let day = pair(8), p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " "),
+              let hour = pair(11), p[13] == UInt8(ascii: ":"), let minute = pair(14), p[16] == UInt8(ascii: ":"),
+              let second = pair(17),
               (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
         else { return nil }
         var i = 19
         var nanos: Int64 = 0
-        if i < b.count, b[i] == UInt8(ascii: ".") {
+        if i < n, p[i] == UInt8(ascii: ".") {
             i += 1
-            var scale: Int64 = 100_000_000
             let start = i
-            while i < b.count, b[i] >= 0x30, b[i] <= 0x39 {
-                nanos += Int64(b[i] - 0x30) * scale
-                scale /= 10
+            while i < n, let v = digit(i) {
+                guard i - start < 9 else { return nil }
+                nanos = nanos * 10 + v
                 i += 1
             }
-            guard i > start, i - start <= 9 else { return nil }
+            guard i > start else { return nil }
+            nanos *= Self.powersOfTen[9 - (i - start)]
         }
-        let rest = b[i...]
-        guard rest.elementsEqual("Z".utf8) || rest.elementsEqual("+00:00".utf8) else { return nil }
+        let zulu = n - i == 1 && p[i] == UInt8(ascii: "Z")
+        guard zulu || (n - i == 6 && UnsafeBufferPointer(rebasing: b[i...]).elementsEqual("+00:00".utf8)) else {
+            return nil
+        }
+        let year = century * 100 + yearOfCentury
         let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
         // Four-digit years run to 9999, nanoseconds in a UInt64 only to 2554: later times are not times we can hold.
         guard seconds >= 0 else { return nil }
@@ -100,4 +106,6 @@ enum ISOTimestamp {
         let (total, carry) = whole.addingReportingOverflow(UInt64(nanos))
         return overflow || carry ? nil : total
     }
+
+    private static let powersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 }

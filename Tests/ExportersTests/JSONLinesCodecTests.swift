@@ -79,6 +79,21 @@ import Telemetry
         #expect(ISOTimestamp.parse("2000-02-29T00:00:00.5Z".utf8) == 951_782_400_500_000_000)
         #expect(ISOTimestamp.parse("2026-11-25T12:57:43.971415+00:00".utf8) == 1_795_611_463_971_415_000)
         #expect(ISOTimestamp.parse("2026-13-25T12:57:43Z".utf8) == nil)
+        #expect(ISOTimestamp.parse("2026-11-25 12:57:43Z".utf8) == 1_795_611_463_000_000_000)
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.123456789Z".utf8) == 1_795_611_463_123_456_789)
+        for malformed in ["2026-11-25T12:57:43.1234567891Z", "2026-11-25T12:57:43.Z", "2026-11-25T12:57:43z",
+                          "2026-11-25T12:57:43+00:0", "2026-11-25T12:57:43+01:00", "2026-11-25T12:57:43Z ",
+                          "2026-11-25T12:5:43.1Z", "2026-11-25T24:00:00Z", "2026/11/25T12:57:43Z", "x026-11-25T12:57:43Z"] {
+            #expect(ISOTimestamp.parse(malformed.utf8) == nil, "\(malformed)")
+        }
+        // Every microsecond timestamp we write reads back as itself.
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let micros = UInt64.random(in: 0..<(UInt64.max / 1000), using: &generator)
+            var w = JSONWriter()
+            ISOTimestamp.write(micros * 1000, into: &w, cache: &cache)
+            #expect(ISOTimestamp.parse(w.bytes.dropFirst().dropLast()) == micros * 1000)
+        }
     }
 
     @Test(arguments: [
