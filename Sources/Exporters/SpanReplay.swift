@@ -102,7 +102,10 @@ public enum SpanReplay {
             var reader = reader(file, options)
             reader.adjustment = adjustment
             try DecodedBatches.pipe(reader, chunkBytes: options.decodeChunkBytes) { batch in
-                for span in batch { provider.replay(span) }
+                // Borrowed from the batch, not retained: the processor that keeps a span retains it itself.
+                batch.withUnsafeBufferPointer { spans in
+                    for i in spans.indices { provider.replay(spans[i]) }
+                }
                 summary.spans += batch.count
             }
         }
