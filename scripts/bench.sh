@@ -3,7 +3,7 @@
 #   scripts/bench.sh export     spans/s through each pipeline (100,000 spans, trees of depth 3, 4 attributes)
 #   scripts/bench.sh startup    otel-instrument start-up before the program runs (median of 50)
 #   scripts/bench.sh compile    bsb compile --clear on the examples, untraced and traced (median of 5)
-#   scripts/bench.sh replay     replay of a 1,000,000-span file into JSON Lines: spans/s and peak memory
+#   scripts/bench.sh replay     replay of a 1,000,000-span file into JSON Lines: time and peak memory of 3 runs
 #   scripts/bench.sh mpi        one collective root span at 2, 4 and 8 ranks; medium compile at 1, 2, 4 ranks
 #   scripts/bench.sh all
 # Set BENCH_NO_REFERENCE=1 to skip the Python reference (its first run installs it, ~25 s).
@@ -87,9 +87,16 @@ bench_compile() {
 bench_replay() {
   echo "== replay: 1,000,000 spans → JSON Lines"
   "$bin/bench" --make-trace "$tmp/big.jsonlines" 1000000
+  # On disk before timing, as a file recorded on a node earlier would be: otherwise the kernel writes the fresh
+  # 764 MB back while the replay runs, on the same two cores.
+  sync "$tmp/big.jsonlines"
   cd "$tmp"
-  /usr/bin/time -f '{"seconds": %e, "max_rss_kb": %M}' "$bin/otel-instrument" --traces_exporter jsonlines \
-    --exporter_jsonlines_path "$tmp/replayed.jsonlines" bsb replay-otel "$tmp/big.jsonlines" 2>&1 | tail -2
+  for run in 1 2 3; do
+    rm -f "$tmp/replayed.jsonlines"
+    /usr/bin/time -f '{"run": '$run', "seconds": %e, "cpu_user_s": %U, "cpu_sys_s": %S, "max_rss_kb": %M}' "$bin/otel-instrument" --traces_exporter jsonlines \
+      --exporter_jsonlines_path "$tmp/replayed.jsonlines" bsb replay-otel "$tmp/big.jsonlines" 2>&1 | tail -1
+    sync "$tmp/replayed.jsonlines"
+  done
   echo "replayed lines: $(wc -l < "$tmp/replayed.jsonlines")"
   cd "$root"
   echo "== replay: Python reference on the first 100,000 spans"
