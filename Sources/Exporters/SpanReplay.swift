@@ -95,7 +95,7 @@ public enum SpanReplay {
         summary.skippedLines = skipped
         if skipped > 0 { summary.notes.append("skipped \(skipped) invalid line(s)") }
         summary.shiftNanos = options.keepTimestamps || latestEnd == 0 ? 0 : Int64(bitPattern: now &- latestEnd)
-        // Pass 2: send, decoding (with the shift and resource applied) on a second thread while this one exports.
+        // Pass 2: send, decoding (with the shift and resource applied) on every core while this thread sends.
         let adjustment = RecordAdjustment(timeShift: summary.shiftNanos,
                                           resource: options.keepResource ? nil : provider.resource)
         for file in files {
