@@ -125,7 +125,6 @@ struct JSONScanner {
     /// A string value as bytes: a view of the line when it has no escapes (almost always), else decoded.
     mutating func stringBytes() throws(JSONScanError) -> JSONStringBytes {
         skipWhitespace()
-        let quote = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "\"") {
             let first = index + 1
             let end = first + JSONByteScan.plainPrefix(bytes.baseAddress! + first, bytes.count - first)
