@@ -6,7 +6,10 @@ import Tracing
 /// Born in `OTelTracer.startSpan`, handed to the processors' `onStart`, and on `end()` frozen into a record
 /// that the processors' `onEnd` receives on the ending thread. A span the sampler dropped is not recording: it
 /// carries its context for propagation and ignores everything else.
-public final class OTelSpan: SpanContextBox, Tracing.Span {
+///
+/// Sendable `@unchecked`, as its superclass is (the compiler checks no class that can be subclassed): every
+/// stored property is an immutable Sendable value, and the mutable state is behind the Mutex.
+public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
     private struct State {
         var name: String
         var attributes: Attributes
