@@ -102,26 +102,41 @@ public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
         }
     }
 
+    /// Sets several attributes in one step, in their order, respecting the span limits.
+    public func setAttributes(_ attributes: Attributes) {
+        guard isRecording else { return }
+        let limits = tracer.provider.limits
+        state.withLock { s in
+            guard !s.ended else { return }
+            for entry in attributes where !s.attributes.set(
+                entry.key, entry.value, countLimit: limits.attributeCountLimit,
+                valueLengthLimit: limits.attributeValueLengthLimit) {
+                s.droppedAttributes += 1
+            }
+        }
+    }
+
     public var attributes: SpanAttributes {
         get { state.withLock { $0.attributes.spanAttributes } }
         set {
             guard isRecording else { return }
             // Keys already present keep their place; new keys follow in name order, since a dictionary has none.
+            // A span has a handful of attributes: looking keys up in its own list is cheaper than hashing them.
             var updated = Attributes()
-            var seen = Set<String>()
+            updated.reserveCapacity(newValue.count)
             let limits = tracer.provider.limits
             state.withLock { s in
                 guard !s.ended else { return }
                 var dropped = 0
                 for entry in s.attributes {
-                    seen.insert(entry.key)
                     if let value = newValue.get(entry.key) {
                         updated.set(entry.key, AttributeValue(value), countLimit: .max,
                                     valueLengthLimit: limits.attributeValueLengthLimit)
                     }
                 }
                 var added: [(String, SpanAttribute)] = []
-                newValue.forEach { key, value in if !seen.contains(key) { added.append((key, value)) } }
+                added.reserveCapacity(newValue.count)
+                newValue.forEach { key, value in if s.attributes[key] == nil { added.append((key, value)) } }
                 for (key, value) in added.sorted(by: { $0.0 < $1.0 }) {
                     if !updated.set(key, AttributeValue(value), countLimit: limits.attributeCountLimit,
                                     valueLengthLimit: limits.attributeValueLengthLimit) {

@@ -170,6 +170,23 @@ import Glibc
         #expect(processor.records[0].attributes.map(\.key) == ["mpi.rank", "mpi.size", "own"])
     }
 
+    /// Several attributes at once end as the same attributes set one by one: existing keys replaced in place,
+    /// new ones in the given order, values cut and keys beyond the limit dropped and counted.
+    @Test func severalAttributesAtOnceActAsOneByOne() throws {
+        let limits = SpanLimits(attributeCountLimit: 4, attributeValueLengthLimit: 3)
+        let provider = TracerProvider(limits: limits, processors: [processor], spanStartAttributes: ["mpi.rank": 0])
+        let tracer = provider.tracer()
+        let attributes: Attributes = ["b": "long", "mpi.rank": 3, "a": 1, "c": true, "d": 2.5]
+        tracer.withSpan("at-once") { $0.setAttributes(attributes) }
+        tracer.withSpan("one-by-one") { span in for entry in attributes { span.setAttribute(entry.key, entry.value) } }
+        let atOnce = try #require(processor.named("at-once"))
+        let oneByOne = try #require(processor.named("one-by-one"))
+        #expect(atOnce.attributes == oneByOne.attributes)
+        #expect(atOnce.attributes.map(\.key) == ["mpi.rank", "b", "a", "c"])
+        #expect(atOnce.attributes["b"] == "lon" && atOnce.attributes["mpi.rank"] == 3)
+        #expect(atOnce.droppedAttributes == 1 && oneByOne.droppedAttributes == 1)
+    }
+
     @Test func injectAndExtractCarryTheContextBetweenProcesses() throws {
         struct DictionaryInjector: Injector {
             func inject(_ value: String, forKey key: String, into carrier: inout [String: String]) { carrier[key] = value }
