@@ -117,6 +117,43 @@ import Testing
         #expect(interrupted == 20, "only \(interrupted) of \(attempts) runs were interrupted mid-compile")
     }
 
+    /// The stock distro's batch processor, its exporter on a thread of its own: SIGTERM mid-compile still ends the
+    /// open spans with ERROR and writes every queued span, in whole lines, before the exit. Nothing reaches the
+    /// file before the first batch, so the signal comes once the compile has created its storage.
+    @Test func sigtermUnderTheBatchProcessorWritesEverySpanWithErrors() throws {
+        var interrupted = 0
+        var attempts = 0
+        while interrupted < 8 && attempts < 40 {
+            attempts += 1
+            let dir = try longCompileDirectory()
+            // Batches of 16, so that the export thread is busy while the signal comes.
+            let pid = try spawn(["OTEL_TRACES_EXPORTER=jsonlines", "OTEL_BSP_MAX_EXPORT_BATCH_SIZE=16",
+                                 binDirectory + "/otel-instrument", "bsb", "compile", "--clear"], in: dir)
+            let deadline = Date().addingTimeInterval(20)
+            while access("\(dir)/network", F_OK) != 0 && Date() < deadline { usleep(500) }
+            usleep(UInt32.random(in: 0...80_000))
+            kill(pid, SIGTERM)
+            let (code, seconds) = wait(pid)
+            let spans = try wholeLines(dir)
+            if code == 0 { continue }  // finished before the signal: not an interruption
+            interrupted += 1
+            #expect(code == 143)
+            #expect(seconds < 2.0)
+            #expect(Set(spans.map(\.context.spanID)).count == spans.count)
+            for name in ["cli", "compile"] {
+                guard let span = spans.first(where: { $0.name == name }) else {
+                    Issue.record("\(name) missing after SIGTERM (attempt \(attempts))")
+                    continue
+                }
+                if case .error = span.status {} else { Issue.record("\(name) not ERROR after SIGTERM: \(span.status)") }
+            }
+            // Every span that was open ended, so every parent of a written span was written too.
+            let ids = Set(spans.map(\.context.spanID))
+            #expect(spans.allSatisfy { $0.parentSpanID.map(ids.contains) ?? true })
+        }
+        #expect(interrupted == 8, "only \(interrupted) of \(attempts) runs were interrupted mid-compile")
+    }
+
     @Test(.enabled(if: MPIJobTests.mpiexecAvailable)) func sigtermOnEveryRankOfAnMPIJob() throws {
         var interrupted = 0
         var attempts = 0
