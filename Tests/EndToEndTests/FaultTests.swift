@@ -87,6 +87,21 @@ import Testing
         usleep(UInt32(Double.random(in: 0...maxDelay) * 1_000_000))
     }
 
+    /// Records an issue unless each of `names` was written with the ERROR status that ending it on SIGTERM gives.
+    func expectEndedByTheSignal(_ names: [String], in spans: [SpanRecord], attempt: Int) {
+        for name in names {
+            guard let span = spans.first(where: { $0.name == name }) else {
+                Issue.record("\(name) missing after SIGTERM (attempt \(attempt))")
+                continue
+            }
+            if case .error(let description) = span.status {
+                #expect(description == "terminated by SIGTERM" || description?.contains("terminated") == true)
+            } else {
+                Issue.record("\(name) not ERROR after SIGTERM: \(span.status)")
+            }
+        }
+    }
+
     @Test func sigtermAtRandomMomentsEndsOpenSpansWithErrorWithinTwoSeconds() throws {
         var interrupted = 0
         var attempts = 0
@@ -102,17 +117,7 @@ import Testing
             interrupted += 1
             #expect(code == 143)
             #expect(seconds < 2.0)
-            for name in ["cli", "compile"] {
-                guard let span = spans.first(where: { $0.name == name }) else {
-                    Issue.record("\(name) missing after SIGTERM (attempt \(attempts))")
-                    continue
-                }
-                if case .error(let description) = span.status {
-                    #expect(description == "terminated by SIGTERM" || description?.contains("terminated") == true)
-                } else {
-                    Issue.record("\(name) not ERROR after SIGTERM: \(span.status)")
-                }
-            }
+            expectEndedByTheSignal(["cli", "compile"], in: spans, attempt: attempts)
         }
         #expect(interrupted == 20, "only \(interrupted) of \(attempts) runs were interrupted mid-compile")
     }
@@ -140,13 +145,7 @@ import Testing
             #expect(code == 143)
             #expect(seconds < 2.0)
             #expect(Set(spans.map(\.context.spanID)).count == spans.count)
-            for name in ["cli", "compile"] {
-                guard let span = spans.first(where: { $0.name == name }) else {
-                    Issue.record("\(name) missing after SIGTERM (attempt \(attempts))")
-                    continue
-                }
-                if case .error = span.status {} else { Issue.record("\(name) not ERROR after SIGTERM: \(span.status)") }
-            }
+            expectEndedByTheSignal(["cli", "compile"], in: spans, attempt: attempts)
             // Every span that was open ended, so every parent of a written span was written too.
             let ids = Set(spans.map(\.context.spanID))
             #expect(spans.allSatisfy { $0.parentSpanID.map(ids.contains) ?? true })
