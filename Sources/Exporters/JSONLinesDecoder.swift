@@ -105,13 +105,7 @@ public struct JSONLinesDecoder {
                 if let known = scopes.reuse(&s) {
                     scope = known
                 } else {
-                    let start = s.index
-                    let keeps = s.keepsStrings
-                    s.keepsStrings = true
-                    defer { s.keepsStrings = keeps }
-                    let decoded = try Self.scope(&s)
-                    scopes.remember(UnsafeBufferPointer(rebasing: s.bytes[start..<s.index]), decoded)
-                    scope = decoded
+                    scope = try scopes.decode(&s) { (s: inout JSONScanner) throws(JSONScanError) in try Self.scope(&s) }
                 }
             case "dropped_attributes": dropped.attributes = try Self.count(&s)
             case "dropped_events": dropped.events = try Self.count(&s)
@@ -369,23 +363,18 @@ public struct JSONLinesDecoder {
 
     private mutating func resource(_ s: inout JSONScanner) throws(JSONScanError) -> Resource {
         if let known = resources.reuse(&s) { return known }
-        // Kept whole even by a validating parse: remembered, it may be reused by a later full decode.
-        let keeps = s.keepsStrings
-        s.keepsStrings = true
-        defer { s.keepsStrings = keeps }
-        let start = s.index
-        var attributes = Attributes()
-        var schema = ""
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
-            switch key {
-            case "attributes": attributes = try Self.attributes(&s)
-            case "schema_url": schema = s.isNull() ? "" : try s.string()
-            default: _ = try s.value()
+        return try resources.decode(&s) { (s: inout JSONScanner) throws(JSONScanError) in
+            var attributes = Attributes()
+            var schema = ""
+            try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+                switch key {
+                case "attributes": attributes = try Self.attributes(&s)
+                case "schema_url": schema = s.isNull() ? "" : try s.string()
+                default: _ = try s.value()
+                }
             }
+            return Resource(attributes: attributes, schemaURL: schema)
         }
-        let resource = Resource(attributes: attributes, schemaURL: schema)
-        resources.remember(UnsafeBufferPointer(rebasing: s.bytes[start..<s.index]), resource)
-        return resource
     }
 }
 
@@ -406,9 +395,19 @@ struct RepeatCache<Value> {
         return value
     }
 
-    mutating func remember(_ raw: UnsafeBufferPointer<UInt8>, _ value: Value) {
-        bytes = Array(raw)
-        self.value = value
+    /// The value at the scanner, made by `decode` and remembered with its bytes: decoded with its strings even
+    /// by a validating parse, since a later full decode may reuse it.
+    mutating func decode(
+        _ s: inout JSONScanner, _ decode: (inout JSONScanner) throws(JSONScanError) -> Value
+    ) throws(JSONScanError) -> Value {
+        let keeps = s.keepsStrings
+        s.keepsStrings = true
+        defer { s.keepsStrings = keeps }
+        let start = s.index
+        let decoded = try decode(&s)
+        bytes = Array(UnsafeBufferPointer(rebasing: s.bytes[start..<s.index]))
+        value = decoded
+        return decoded
     }
 }
 
