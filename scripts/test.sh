@@ -11,9 +11,13 @@ echo "==> swift build (debug, with tests)"
 swift build --build-tests -j 2
 slurm_dir=$(mktemp -d /tmp/otel-slurm-XXXXXX)
 collector_dir=$(mktemp -d /tmp/otel-collector-XXXXXX)
+# Every temporary file of the tests goes under one directory, removed at the end whatever the outcome: the
+# end-to-end tests alone write hundreds of megabytes per run.
+tests_tmp=$(mktemp -d /tmp/otel-tests-XXXXXX)
 cleanup() {
   "$root/scripts/collector-down.sh" "$collector_dir"
   "$root/scripts/slurm-down.sh" "$slurm_dir"
+  rm -rf "$tests_tmp"
 }
 trap cleanup EXIT
 echo "==> starting a single-node Slurm in $slurm_dir"
@@ -32,5 +36,5 @@ else
   echo "error: could not start the rotel collector (see $collector_dir/rotel.log)" >&2
   exit 1
 fi
-echo "==> swift test"
-swift test --skip-build "$@"
+echo "==> swift test (temporary files in $tests_tmp)"
+TMPDIR=$tests_tmp swift test --skip-build "$@"

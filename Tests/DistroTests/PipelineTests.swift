@@ -16,7 +16,7 @@ import Testing
     }
 
     func temporaryPattern() -> String {
-        var template = Array("/tmp/distro-tests-XXXXXX".utf8CString)
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/distro-tests-XXXXXX").utf8CString)
         let directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
         return directory + "/traces_*.jsonlines"
     }

@@ -252,6 +252,8 @@ import Testing
 
     @Test func sixteenProcessesAppendingToOnePathLeaveWholeLines() throws {
         let dir = try workDirectory(example: "tinyconn")
+        // 160,000 lines, 210 MB: not left behind.
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = "\(dir)/shared.jsonlines"
         let pids = try (0..<16).map { _ in try spawn([binDirectory + "/bench", "--append", path, "10000"], in: dir) }
         for pid in pids { #expect(wait(pid).code == 0) }

@@ -5,8 +5,9 @@ import Glibc
 #endif
 @testable import Exporters
 
+/// A fresh directory under `$TMPDIR`, which `scripts/test.sh` points at a directory it removes afterwards.
 func temporaryDirectory() -> String {
-    var template = Array("/tmp/otel-test-XXXXXX".utf8CString)
+    var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/otel-test-XXXXXX").utf8CString)
     return template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)!) }
 }
 

@@ -53,7 +53,7 @@ struct LauncherProcess {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         if network {
             try FileManager.default.copyItem(
-                atPath: "/work/shared/examples/quickstart.json",
+                atPath: packageRoot.appendingPathComponent("examples/quickstart.json").path,
                 toPath: url.appendingPathComponent("network_configuration.json").path)
         }
         return url
