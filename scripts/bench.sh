@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks beside the Python reference, measured in one run on this machine, printed as ratios.
-#   scripts/bench.sh export     spans/s through each pipeline (100,000 spans, trees of depth 3, 4 attributes)
+#   scripts/bench.sh export     spans/s through each pipeline (100,000 spans, trees of depth 3, 4 attributes; best of 5 rounds)
 #   scripts/bench.sh startup    otel-instrument start-up before the program runs (median of 50)
 #   scripts/bench.sh compile    bsb compile --clear on the examples, untraced and traced (median of 5)
 #   scripts/bench.sh replay     replay of a 1,000,000-span file into JSON Lines: time and peak memory of 3 runs
@@ -32,13 +32,16 @@ import json, sys
 ours = {d["variant"]: d for d in map(json.loads, filter(None, sys.argv[1].splitlines()))}
 theirs = {d["variant"]: d for d in map(json.loads, filter(None, sys.argv[2].splitlines()))}
 limit = ours["bare_write_720B"]["spans_per_s"]
-print(f"{'variant':<16}{'ours spans/s':>14}{'× write(2) limit':>18}{'reference':>12}{'× reference':>13}")
-for name in ["bare_write_720B", "none_direct", "none", "memory", "simple", "batch"]:
+print(f"{'variant':<16}{'ours spans/s':>14}{'× write(2) limit':>18}{'reference':>12}{'× reference':>13}{'ours median':>13}")
+# Ours: the best of the bench's rounds (median beside it); the `_direct` variants are compared with the
+# reference's same variant.
+for name in ["bare_write_720B", "none_direct", "none", "memory", "simple", "simple_direct", "batch", "batch_direct"]:
     if name not in ours: continue
     o = ours[name]["spans_per_s"]
-    key = "none" if name == "none_direct" else name
+    key = name.removesuffix("_direct")
     r = theirs.get(key, {}).get("spans_per_s")
-    print(f"{name:<16}{o:>14,}{o / limit:>18.2f}{(r or 0):>12,}{(o / r if r else float('nan')):>13.1f}")
+    print(f"{name:<16}{o:>14,}{o / limit:>18.2f}{(r or 0):>12,}{(o / r if r else float('nan')):>13.1f}"
+          f"{ours[name]['median_spans_per_s']:>13,}")
 for name in ["simple", "batch"]:
     if name in ours: print(f"bytes per span ({name}): {ours[name].get('bytes_per_span')}")
 PY
