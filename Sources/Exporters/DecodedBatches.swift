@@ -13,10 +13,13 @@ import Telemetry
 /// `w`, `w + workers`, …); the caller reads chunk 0 from worker 0, chunk 1 from worker 1, and so on. Each
 /// worker has a few batches in flight at most, which bounds the memory whatever the file's size.
 enum DecodedBatches {
-    static let batchSize = 1024
-    static let inFlight = 4
+    /// The batch processor's default export size, so that a batch goes to the exporter whole.
+    static let batchSize = 512
+    /// Enough for a worker to decode a whole chunk (about 2,700 spans of 800 bytes) while the caller still
+    /// takes the previous one from another worker, instead of stopping in its middle.
+    static let inFlight = 8
     /// Files are cut into chunks of about this size when there are several workers.
-    static let chunkBytes = 4 << 20
+    static let chunkBytes = 2 << 20
 
     enum Item: Sendable {
         case spans([SpanRecord])

@@ -22,10 +22,11 @@ public enum SpanReplay {
         public var skipInvalid = false
         /// Lines longer than this are rejected without being read whole into memory.
         public var maxLineLength = 16 << 20
-        /// Files at least this large are validated in parts, one per core; smaller ones are not worth a thread.
+        /// Files at least this large are validated in parts on every core; smaller ones are not worth a thread.
         var parallelScanBytes = 16 << 20
-        /// The most parts a file is validated in.
-        var maxScanParts = 8
+        /// The most parts a file is validated in: a few per core, taken by whichever core is free, so that one
+        /// core does not finish its half alone.
+        var maxScanParts = 16
         /// The size of the chunks the second pass's decoding threads take in turn.
         var decodeChunkBytes = DecodedBatches.chunkBytes
 
@@ -102,10 +103,7 @@ public enum SpanReplay {
             var reader = reader(file, options)
             reader.adjustment = adjustment
             try DecodedBatches.pipe(reader, chunkBytes: options.decodeChunkBytes) { batch in
-                // Borrowed from the batch, not retained: the processor that keeps a span retains it itself.
-                batch.withUnsafeBufferPointer { spans in
-                    for i in spans.indices { provider.replay(spans[i]) }
-                }
+                provider.replay(batch)
                 summary.spans += batch.count
             }
         }
@@ -122,7 +120,7 @@ public enum SpanReplay {
         let cores = max(Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))), 1)
         var info = stat()
         let size = stat(file, &info) == 0 ? Int(info.st_size) : 0
-        let parts = size >= options.parallelScanBytes ? min(cores, options.maxScanParts) : 1
+        let parts = size >= options.parallelScanBytes ? min(cores * 4, options.maxScanParts) : 1
         let bounds: [Int]
         do {
             bounds = [0] + (parts > 1 ? try LineReader(path: file).lineBoundaries(parts: parts) : [])

@@ -53,6 +53,22 @@ public final class BatchSpanProcessor: SpanProcessor {
         if let ready { export(ready) }
     }
 
+    /// A batch of exactly the export size, all sampled, goes to the exporter as it is, after what was queued
+    /// before it (exported first, as a smaller batch): its spans are neither copied nor retained one by one,
+    /// which is most of what a replay's sending thread would otherwise do per span.
+    public func onEnd(_ spans: [SpanRecord]) {
+        guard spans.count == configuration.maxExportBatchSize, spans.allSatisfy({ $0.context.isSampled }) else {
+            for span in spans { onEnd(span) }
+            return
+        }
+        let queued: [SpanRecord]? = queue.withLock { q in q.isShutdown ? nil : q.spans.isEmpty ? [] : take(&q) }
+        guard let queued else { return }
+        exportLock.withLock { _ in
+            if !queued.isEmpty { _ = exporter.export(queued) }
+            _ = exporter.export(spans)
+        }
+    }
+
     /// Exports the queue if its oldest span has waited at least the schedule delay.
     public func flushIfDue(nowNanos: UInt64 = WallClock.nowNanos()) {
         let ready: [SpanRecord]? = queue.withLock { q in

@@ -47,6 +47,12 @@ public final class TracerProvider: Sendable {
         for processor in processors { processor.onEnd(record) }
     }
 
+    /// Sends recorded spans through the processors, in order, as `replay(_:)` does one by one: a batch
+    /// processor hands a batch of its export size to the exporter whole.
+    public func replay(_ records: [SpanRecord]) {
+        for processor in processors { processor.onEnd(records) }
+    }
+
     /// Exports everything the processors hold.
     public func forceFlush() {
         for processor in processors { processor.forceFlush() }

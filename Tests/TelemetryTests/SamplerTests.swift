@@ -143,6 +143,46 @@ import Testing
         #expect(exporter.shutdownCount == 1)
     }
 
+    @Test func batchProcessorTakesABatchOfItsExportSizeWholeAfterWhatIsQueued() {
+        let exporter = CountingExporter()
+        let processor = BatchSpanProcessor(
+            exporter: exporter, configuration: .init(maxQueueSize: 10, maxExportBatchSize: 4, scheduleDelayNanos: 100))
+        processor.onEnd(record("q0"))
+        processor.onEnd(record("q1"))
+        let whole = (0..<4).map { record("w\($0)") }
+        processor.onEnd(whole)
+        // The queue first, as a smaller batch, then the batch as it came (the same records, not copies).
+        #expect(exporter.batchSizes == [2, 4])
+        #expect(exporter.spans.map(\.name) == ["q0", "q1", "w0", "w1", "w2", "w3"])
+        #expect(zip(exporter.spans.suffix(4), whole).allSatisfy { $0 === $1 })
+        #expect(processor.queuedCount == 0)
+        // Not of the export size, or with an unsampled span: span by span, as `onEnd(_:)` of each.
+        processor.onEnd([record("a"), record("unsampled", sampled: false), record("b"), record("c"), record("d")])
+        #expect(exporter.batchSizes == [2, 4, 4])
+        #expect(exporter.spans.suffix(4).map(\.name) == ["a", "b", "c", "d"])
+        processor.onEnd((0..<3).map { record("p\($0)") } + [record("unsampled", sampled: false)])
+        #expect(processor.queuedCount == 3)
+        processor.shutdown()
+        processor.onEnd((0..<4).map { record("late\($0)") })
+        #expect(exporter.spans.count == 13)
+        #expect(!exporter.spans.contains { $0.name.hasPrefix("late") || $0.name == "unsampled" })
+    }
+
+    @Test func providerReplaysABatchThroughEveryProcessorInOrder() {
+        let exporter = CountingExporter()
+        let collecting = CollectingProcessor()
+        let provider = TracerProvider(processors: [
+            BatchSpanProcessor(exporter: exporter, configuration: .init(maxQueueSize: 8, maxExportBatchSize: 2)),
+            collecting,
+        ])
+        let batch = (0..<2).map { record("r\($0)") }
+        provider.replay(batch)
+        provider.replay((2..<5).map { record("r\($0)") })
+        provider.shutdown()
+        #expect(exporter.spans.map(\.name) == (0..<5).map { "r\($0)" })
+        #expect(collecting.records.map(\.name) == (0..<5).map { "r\($0)" })
+    }
+
     @Test func batchProcessorFlushesWhenTheScheduleDelayHasPassed() {
         let exporter = CountingExporter()
         let processor = BatchSpanProcessor(exporter: exporter, configuration: .init(scheduleDelayNanos: 1_000))
