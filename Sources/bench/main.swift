@@ -1,7 +1,8 @@
 // Export benchmark: the workload of the Python reference (trees root → child → grandchild, 4 attributes each),
 // through each pipeline, beside the physical limit of one write(2) per line.
 //
-// usage: bench [SPANS] [DIR]     prints one JSON object per measurement, then a summary table.
+// usage: bench [SPANS] [DIR]     prints one JSON object per measurement, then a summary table; each variant
+//                                runs BENCH_ROUNDS times (5), BENCH_ONLY=name runs one variant (and the limit).
 //        bench --decode FILE     the JSON Lines decoder alone (what replay's two passes cost per line)
 //        bench --make-trace FILE COUNT, bench --append FILE COUNT: inputs of the replay and appender tests
 #if canImport(Glibc)
