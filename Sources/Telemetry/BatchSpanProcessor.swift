@@ -63,10 +63,8 @@ public final class BatchSpanProcessor: SpanProcessor {
         }
         let queued: [SpanRecord]? = queue.withLock { q in q.isShutdown ? nil : q.spans.isEmpty ? [] : take(&q) }
         guard let queued else { return }
-        exportLock.withLock { _ in
-            if !queued.isEmpty { _ = exporter.export(queued) }
-            _ = exporter.export(spans)
-        }
+        export(queued)
+        export(spans)
     }
 
     /// Exports the queue if its oldest span has waited at least the schedule delay.
