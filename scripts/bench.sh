@@ -35,7 +35,7 @@ limit = ours["bare_write_720B"]["spans_per_s"]
 print(f"{'variant':<16}{'ours spans/s':>14}{'× write(2) limit':>18}{'reference':>12}{'× reference':>13}{'ours median':>13}")
 # Ours: the best of the bench's rounds (median beside it); the `_direct` variants are compared with the
 # reference's same variant.
-for name in ["bare_write_720B", "none_direct", "none", "memory", "simple", "simple_direct", "batch", "batch_direct"]:
+for name in ["bare_write_720B", "bare_write_ours", "none_direct", "none", "memory", "simple", "simple_direct", "batch", "batch_direct"]:
     if name not in ours: continue
     o = ours[name]["spans_per_s"]
     key = name.removesuffix("_direct")

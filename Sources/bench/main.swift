@@ -2,7 +2,8 @@
 // through each pipeline, beside the physical limit of one write(2) per line.
 //
 // usage: bench [SPANS] [DIR]     prints one JSON object per measurement, then a summary table; each variant
-//                                runs BENCH_ROUNDS times (5), BENCH_ONLY=name runs one variant (and the limit).
+//                                runs BENCH_ROUNDS times (5), BENCH_ONLY=name runs one variant (and the limit),
+//                                BENCH_SINK=/dev/null writes there instead of files (our code's cost alone).
 //        bench --decode FILE     the JSON Lines decoder alone (what replay's two passes cost per line)
 //        bench --make-trace FILE COUNT, bench --append FILE COUNT: inputs of the replay and appender tests
 #if canImport(Glibc)
@@ -95,7 +96,11 @@ func seconds(_ body: () -> Void) -> Double {
     return Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
 }
 
+/// `BENCH_SINK=/dev/null` sends every variant's lines there instead: what our code costs without the file system.
+let sinkPath = getenv("BENCH_SINK").map { String(cString: $0) }
+
 func outputPath(_ name: String) -> String {
+    if let sinkPath { return sinkPath }
     let path = "\(directory)/bench-\(name).jsonlines"
     unlink(path)
     return path
@@ -106,11 +111,11 @@ func fileSize(_ path: String) -> Int {
     return stat(path, &st) == 0 ? Int(st.st_size) : 0
 }
 
-/// The physical limit: one write(2) of a 720-byte line per span, nothing else.
-func bareWrites() -> Double {
+/// The physical limit: one write(2) of a `size`-byte line per span, nothing else.
+func bareWrites(size: Int) -> Double {
     let path = outputPath("bare")
     let fd = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
-    var line = [UInt8](repeating: UInt8(ascii: "x"), count: 719)
+    var line = [UInt8](repeating: UInt8(ascii: "x"), count: size - 1)
     line.append(UInt8(ascii: "\n"))
     let elapsed = seconds {
         line.withUnsafeBytes { buffer in
@@ -118,7 +123,7 @@ func bareWrites() -> Double {
         }
     }
     close(fd)
-    unlink(path)
+    if sinkPath == nil { unlink(path) }
     return elapsed
 }
 
@@ -201,9 +206,26 @@ let resource: Resource = {
     return Resource(attributes: attributes)
 }()
 
+/// The mean size of the lines our exporter writes for one tree of this workload.
+let ourLineSize: Int = {
+    let memory = InMemoryExporter()
+    let provider = TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)])
+    let tracer = provider.tracer("bench", version: "1.0")
+    let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
+    let child = tracer.startSpan("child", childOf: root, attributes: attributes)
+    tracer.startSpan("grandchild", childOf: child, attributes: attributes).end(atNanos: WallClock.nowNanos())
+    child.end(atNanos: WallClock.nowNanos())
+    root.end(atNanos: WallClock.nowNanos())
+    var encoder = JSONLinesEncoder()
+    for span in memory.finishedSpans { encoder.encode(span) }
+    return encoder.buffer.count / max(memory.finishedSpans.count, 1)
+}()
+
 /// The variants, in the order they run: the limit first.
 let variants: [(name: String, round: () throws -> Round)] = [
-    ("bare_write_720B", { Round(seconds: bareWrites(), written: total, bytesPerSpan: 720) }),
+    ("bare_write_720B", { Round(seconds: bareWrites(size: 720), written: total, bytesPerSpan: 720) }),
+    // The same loop with lines of our size: what the kernel alone costs for the lines the exporters write.
+    ("bare_write_ours", { Round(seconds: bareWrites(size: ourLineSize), written: total, bytesPerSpan: Double(ourLineSize)) }),
     ("none_direct", { Round(seconds: runTreesDirect(TracerProvider(resource: resource))) }),
     ("none", { Round(seconds: runTrees(TracerProvider(resource: resource))) }),
     ("memory", {
@@ -216,7 +238,7 @@ let variants: [(name: String, round: () throws -> Round)] = [
     // on the thread whose span fills a batch, to show what that thread saves. `_direct`: our tracer's own entry.
     (variant, {
         let exporter = try JSONLinesExporter(pathPattern: outputPath(variant))
-        defer { unlink(exporter.path) }
+        defer { if sinkPath == nil { unlink(exporter.path) } }
         let processor: any SpanProcessor = switch variant {
         case "simple", "simple_direct": SimpleSpanProcessor(exporter: exporter)
         case "batch", "batch_direct": BatchSpanProcessor(exporter: ExportThread(exporter))
@@ -224,6 +246,7 @@ let variants: [(name: String, round: () throws -> Round)] = [
         }
         let provider = TracerProvider(resource: resource, processors: [processor])
         let elapsed = variant.hasSuffix("_direct") ? runTreesDirect(provider) : runTrees(provider)
+        if sinkPath != nil { return Round(seconds: elapsed) }
         let written = lineCount(exporter.path)
         return Round(seconds: elapsed, written: written,
                      bytesPerSpan: Double(fileSize(exporter.path)) / Double(max(written, 1)))
@@ -231,7 +254,7 @@ let variants: [(name: String, round: () throws -> Round)] = [
 }
 
 var results: [Measurement] = []
-for variant in variants where only == nil || only == variant.name || variant.name == "bare_write_720B" {
+for variant in variants where only == nil || only == variant.name || variant.name.hasPrefix("bare_write") {
     var runs: [Round] = []
     for _ in 0..<rounds { runs.append(try variant.round()) }
     let sorted = runs.sorted { $0.seconds < $1.seconds }
