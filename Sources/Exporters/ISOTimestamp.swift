@@ -29,12 +29,13 @@ enum ISOTimestamp {
         // Rounding up past the last whole microsecond a UInt64 holds would write a time that does not read back.
         let micros = nanos <= UInt64.max - 500 ? (nanos + 500) / 1000 : UInt64.max / 1000
         let seconds = micros / 1_000_000
-        if seconds != cache.seconds || cache.prefix.isEmpty {
+        if seconds != cache.seconds || !cache.isSet {
             cache.seconds = seconds
-            cache.prefix = prefix(seconds: Int64(seconds))
+            cache.isSet = true
+            cache.prefix = Prefix(prefix(seconds: Int64(seconds)))
         }
         writer.byte(UInt8(ascii: "\""))
-        writer.raw(cache.prefix)
+        withUnsafeBytes(of: cache.prefix) { writer.raw($0.baseAddress!, Prefix.count) }
         writer.sixDigits(micros % 1_000_000)
         writer.raw("Z\"")
     }
@@ -51,10 +52,25 @@ enum ISOTimestamp {
         return Array(text.utf8)
     }
 
+    /// The 20 bytes of a prefix held inline, so that writing one is a copy of a known length and not a call.
+    /// Every time a UInt64 of nanoseconds holds falls in the four-digit years 1970–2554.
+    struct Prefix {
+        static let count = 20
+        var words: (UInt64, UInt64, UInt32) = (0, 0, 0)
+
+        init() {}
+
+        init(_ bytes: [UInt8]) {
+            precondition(bytes.count == Self.count, "a timestamp prefix is 20 bytes")
+            withUnsafeMutableBytes(of: &words) { words in bytes.withUnsafeBytes { words.copyMemory(from: $0) } }
+        }
+    }
+
     /// The last second formatted, so spans ending within one second share the work.
     struct Cache {
         var seconds: UInt64 = 0
-        var prefix: [UInt8] = []
+        var isSet = false
+        var prefix = Prefix()
     }
 
     /// Nanoseconds since the epoch of `2026-11-25T12:57:43.971415Z` (fraction of 0–9 digits, `Z` or `+00:00`).

@@ -17,6 +17,32 @@ enum JSONByteScan {
         return control | upper | quote | backslash
     }
 
+    /// Whether all `n` bytes from `p` are printable ASCII other than quote and backslash: what Python's
+    /// `json.dumps` writes as it is. Short strings are read as two overlapping words (never past their end)
+    /// instead of byte by byte: most keys and values are shorter than 16 bytes.
+    @inline(__always)
+    static func isPrintableASCII(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        let raw = UnsafeRawPointer(p)
+        if n >= 8 {
+            var i = 0
+            while i + 8 <= n {
+                if specials(raw.loadUnaligned(fromByteOffset: i, as: UInt64.self), nonASCII: true) != 0 { return false }
+                i += 8
+            }
+            return i == n || specials(raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self), nonASCII: true) == 0
+        }
+        if n >= 4 {
+            let w = UInt64(raw.loadUnaligned(as: UInt32.self))
+                | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
+            return specials(w, nonASCII: true) == 0
+        }
+        for k in 0..<n {
+            let b = p[k]
+            if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
+        }
+        return true
+    }
+
     /// How many bytes from `p` are ordinary string content (no quote, backslash or control; any UTF-8 allowed).
     @inline(__always)
     static func plainPrefix(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {

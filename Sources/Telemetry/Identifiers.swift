@@ -87,8 +87,6 @@ public struct TraceFlags: Hashable, Sendable {
 
 /// Hex digits and big-endian byte order, shared by the id types and the encoders.
 public enum HexCoding {
-    @usableFromInline static let digits: [UInt8] = Array("0123456789abcdef".utf8)
-
     /// `value` as 16 lowercase hex digits.
     public static func hex(_ value: UInt64) -> String {
         String(unsafeUninitializedCapacity: 16) { buffer in
@@ -100,15 +98,26 @@ public enum HexCoding {
     /// Writes 16 lowercase hex digits of `value` at `pointer`.
     @inlinable
     public static func writeHex(_ value: UInt64, into pointer: UnsafeMutablePointer<UInt8>) {
-        var v = value
-        var i = 15
-        while i >= 0 {
-            let nibble = UInt8(truncatingIfNeeded: v & 0xF)
-            // '0'…'9' then 'a'…'f' without a table lookup.
-            pointer[i] = nibble &+ (nibble < 10 ? 0x30 : 0x57)
-            v >>= 4
-            i -= 1
-        }
+        // Eight digits per word: every exported span writes 48 of them, and a loop per digit cost more than the
+        // rest of its line's numbers.
+        let raw = UnsafeMutableRawPointer(pointer)
+        raw.storeBytes(of: hexWord(UInt32(truncatingIfNeeded: value >> 32)), as: UInt64.self)
+        raw.storeBytes(of: hexWord(UInt32(truncatingIfNeeded: value)), toByteOffset: 8, as: UInt64.self)
+    }
+
+    /// The eight hex digits of `value` as the bytes of a word, in memory order on a little-endian machine.
+    @inlinable
+    static func hexWord(_ value: UInt32) -> UInt64 {
+        // Spread the nibbles one per byte, most significant in the lowest byte (the first in memory).
+        var v = UInt64(value)
+        v = (v | v << 16) & 0x0000_FFFF_0000_FFFF
+        v = (v | v << 8) & 0x00FF_00FF_00FF_00FF
+        v = (v | v << 4) & 0x0F0F_0F0F_0F0F_0F0F
+        v = v.byteSwapped
+        // Bytes of 10 and above get 'a' - '0' - 10 more than digits do.
+        let letters = ((v &+ 0x0606_0606_0606_0606) >> 4) & 0x0101_0101_0101_0101
+        let digits = v &+ 0x3030_3030_3030_3030 &+ letters &* 0x27
+        return UInt64(littleEndian: digits)
     }
 
     /// The value of 1–16 hex digits, or nil when any byte is not a hex digit.

@@ -5,6 +5,7 @@
 //                                runs BENCH_ROUNDS times (5), BENCH_ONLY=name runs one variant (and the limit),
 //                                BENCH_SINK=/dev/null writes there instead of files (our code's cost alone).
 //        bench --decode FILE     the JSON Lines decoder alone (what replay's two passes cost per line)
+//        bench --encode          the JSON Lines encoder alone (what each exported span costs to encode)
 //        bench --make-trace FILE COUNT, bench --append FILE COUNT: inputs of the replay and appender tests
 #if canImport(Glibc)
 import Glibc
@@ -46,6 +47,37 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--make-trace
         }
     }
     provider.shutdown()
+    exit(0)
+}
+
+// `bench --encode`: the JSON Lines encoder alone, on the three spans of one tree of the export workload: ns per
+// span, the best of 7 rounds of 1,000,000.
+if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--encode" {
+    let memory = InMemoryExporter()
+    let provider = TracerProvider(resource: Resource.detect(serviceName: "bench"),
+                                  processors: [SimpleSpanProcessor(exporter: memory)])
+    let tracer = provider.tracer("bench", version: "1.0")
+    let treeAttributes: Attributes = ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method",
+                                      "hdf5.path": "/placement/base_type"]
+    let root = tracer.startSpan("root", parent: .topLevel, attributes: treeAttributes)
+    let child = tracer.startSpan("child", childOf: root, attributes: treeAttributes)
+    tracer.startSpan("grandchild", childOf: child, attributes: treeAttributes).end(atNanos: WallClock.nowNanos())
+    child.end(atNanos: WallClock.nowNanos())
+    root.end(atNanos: WallClock.nowNanos())
+    let spans = memory.finishedSpans
+    var encoder = JSONLinesEncoder()
+    var fastest = Double.infinity
+    for _ in 0..<7 {
+        var start = timespec(), end = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &start)
+        for i in 0..<1_000_000 {
+            encoder.encode(spans[i % spans.count])
+            encoder.reset()
+        }
+        clock_gettime(CLOCK_MONOTONIC, &end)
+        fastest = min(fastest, Double(end.tv_sec - start.tv_sec) * 1e9 + Double(end.tv_nsec - start.tv_nsec))
+    }
+    print("{\"encode_ns_per_span\": \(Int(fastest / 1e6))}")
     exit(0)
 }
 

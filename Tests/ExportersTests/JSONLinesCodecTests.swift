@@ -68,6 +68,46 @@ import Telemetry
         #expect(try decoder.decode(String(line.dropLast())).context.traceFlags == .none)
     }
 
+    /// Strings are checked a word at a time, in overlapping words when short: a byte to escape at any place of
+    /// a string of any length is escaped, as Python's `json.dumps` does it.
+    @Test func aByteToEscapeAnywhereInAStringOfAnyLengthIsEscaped() {
+        func pythonDumps(_ s: String) -> String {
+            var out = "\""
+            for unit in s.utf16 {
+                switch unit {
+                case 0x22: out += "\\\""
+                case 0x5C: out += "\\\\"
+                case 0x0A: out += "\\n"
+                case 0x0D: out += "\\r"
+                case 0x09: out += "\\t"
+                case 0x08: out += "\\b"
+                case 0x0C: out += "\\f"
+                case 0x20..<0x7F: out.unicodeScalars.append(Unicode.Scalar(unit)!)
+                default:
+                    let hex = String(unit, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                }
+            }
+            return out + "\""
+        }
+        for length in 0...40 {
+            let plain = String((0..<length).map { Character(Unicode.Scalar(UInt8(0x61 + $0 % 26))) })
+            var cases = [plain]
+            for position in 0..<length {
+                for special in ["\"", "\\", "\n", "\u{01}", "\u{7F}", "é", "😀"] {
+                    var chars = Array(plain)
+                    chars[position] = Character(special)
+                    cases.append(String(chars))
+                }
+            }
+            for text in cases {
+                var writer = JSONWriter()
+                writer.string(text)
+                #expect(String(decoding: writer.bytes, as: UTF8.self) == pythonDumps(text), "\(text.debugDescription)")
+            }
+        }
+    }
+
     @Test func timestampsRoundToMicroseconds() {
         var writer = JSONWriter()
         var cache = ISOTimestamp.Cache()

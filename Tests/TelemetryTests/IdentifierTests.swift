@@ -21,6 +21,16 @@ import Testing
         #expect(SpanID(0).isValid == false)
     }
 
+    @Test func hexDigitsAreThoseOfTheNumber() {
+        var generator = SystemRandomNumberGenerator()
+        let values: [UInt64] = [0, 1, 9, 10, 15, 16, 0xabcdef, .max, 0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210]
+            + (0..<2000).map { _ in generator.next() }
+        for value in values {
+            let expected = String(repeating: "0", count: 16 - String(value, radix: 16).count) + String(value, radix: 16)
+            #expect(HexCoding.hex(value) == expected)
+        }
+    }
+
     @Test func randomIDsAreValidAndDistinct() {
         let generator = RandomIDGenerator()
         var seen = Set<SpanID>()
