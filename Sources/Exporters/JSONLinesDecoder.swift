@@ -89,12 +89,18 @@ public struct JSONLinesDecoder {
             case "end_time": end = try Self.time(&s, what: "end_time")
             case "status": status = try Self.status(&s)
             case "attributes": attributes = try Self.attributes(&s)
+            // A validating parse checks every event and link but keeps none: the arrays would be allocated and
+            // freed for every line of a replay's first pass.
             case "events":
                 try s.array { (s: inout JSONScanner) throws(JSONScanError) in
-                    events.append(try Self.event(&s, adjustment: adjustment))
+                    let event = try Self.event(&s, adjustment: adjustment)
+                    if keepingStrings { events.append(event) }
                 }
             case "links":
-                try s.array { (s: inout JSONScanner) throws(JSONScanError) in links.append(try Self.link(&s)) }
+                try s.array { (s: inout JSONScanner) throws(JSONScanError) in
+                    let link = try Self.link(&s)
+                    if keepingStrings { links.append(link) }
+                }
             case "resource": resource = try self.resource(&s)
             case "trace_flags":
                 guard case .int(let v) = try s.number(), (0...255).contains(v) else {
@@ -255,8 +261,13 @@ public struct JSONLinesDecoder {
     static func attributes(_ s: inout JSONScanner) throws(JSONScanError) -> Attributes {
         var result = Attributes()
         try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
-            let name = s.keepsStrings ? key.string : ""
-            result[name] = try attributeValue(&s, key: name)
+            if s.keepsStrings {
+                let name = key.string
+                result[name] = try attributeValue(&s, key: name)
+            } else {
+                // Checked, not kept: a validating parse would only make and free the array.
+                _ = try attributeValue(&s, key: "")
+            }
         }
         return result
     }
