@@ -323,6 +323,7 @@ struct JSONStringBytes {
 
     var string: String { withBytes { String(decoding: $0, as: UTF8.self) } }
 
+    @inline(__always)
     static func == (lhs: JSONStringBytes, rhs: StaticString) -> Bool {
         lhs.withBytes { bytes in
             bytes.count == rhs.utf8CodeUnitCount
@@ -331,6 +332,7 @@ struct JSONStringBytes {
     }
 
     /// Lets a `switch` over a key use string literals as cases.
+    @inline(__always)
     static func ~= (pattern: StaticString, value: JSONStringBytes) -> Bool { value == pattern }
 }
 
