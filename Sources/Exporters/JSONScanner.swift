@@ -74,6 +74,8 @@ struct JSONScanner {
     mutating func skipWhitespace() {
         while index < bytes.count {
             let b = bytes[index]
+            // One compare for the usual case, a token: every whitespace byte is at most a space.
+            if b > 0x20 { return }
             if b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 { index += 1 } else { return }
         }
     }
