@@ -20,47 +20,26 @@ public struct JSONLinesDecoder {
 
     /// Decodes one line (without its newline).
     public mutating func decode(_ line: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> SpanRecord {
-        let p = try parse(line, keepingStrings: true)
-        return SpanRecord(
-            name: p.name,
-            context: SpanContext(traceID: p.context.traceID, spanID: p.context.spanID, traceFlags: p.flags,
-                                 traceState: p.context.traceState),
-            parentSpanID: p.parent, kind: p.kind, startTimeNanos: adjustment.time(p.start),
-            endTimeNanos: adjustment.time(p.end), status: p.status, attributes: p.attributes, events: p.events,
-            links: p.links, resource: adjustment.resource ?? p.resource ?? Resource(attributes: [:]), scope: p.scope,
-            droppedAttributes: p.dropped.attributes, droppedEvents: p.dropped.events, droppedLinks: p.dropped.links)
+        // `parse` always makes the record when it keeps the strings.
+        try parse(line, keepingStrings: true).record!
     }
 
     /// The end time of the span on `line`, accepting and rejecting exactly the lines `decode` does (with the
     /// same error), but without making the span: a replay's first pass needs no more.
     public mutating func endTime(_ line: UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> UInt64 {
         do {
-            return adjustment.time(try parse(line, keepingStrings: false).end)
+            return try parse(line, keepingStrings: false).end
         } catch {
             // A message may quote a string the quick parse left empty: the full decode gives the exact one.
             return try decode(line).endTimeNanos
         }
     }
 
-    /// What a line holds, before it becomes a record.
-    private struct Parsed {
-        var name: String
-        var context: SpanContext
-        var kind: SpanRecord.Kind
-        var parent: SpanID?
-        var start: UInt64
-        var end: UInt64
-        var status: SpanRecord.Status
-        var attributes: Attributes
-        var events: [SpanRecord.Event]
-        var links: [SpanRecord.Link]
-        var resource: Resource?
-        var flags: TraceFlags
-        var scope: InstrumentationScope?
-        var dropped: (attributes: Int, events: Int, links: Int)
-    }
-
-    private mutating func parse(_ line: UnsafeBufferPointer<UInt8>, keepingStrings: Bool) throws(JSONScanError) -> Parsed {
+    /// Checks a line and finds its end time; makes its record too when `keepingStrings`, straight from what was
+    /// parsed, so that no field is copied and released once more on the way.
+    private mutating func parse(
+        _ line: UnsafeBufferPointer<UInt8>, keepingStrings: Bool
+    ) throws(JSONScanError) -> (end: UInt64, record: SpanRecord?) {
         var scanner = JSONScanner(line)
         scanner.keepsStrings = keepingStrings
         var name: String?
@@ -124,9 +103,16 @@ public struct JSONLinesDecoder {
         guard let context else { throw scanner.error("missing key 'context'") }
         guard let start else { throw scanner.error("missing key 'start_time'") }
         guard let end else { throw scanner.error("missing key 'end_time'") }
-        return Parsed(name: name, context: context, kind: kind, parent: parent, start: start, end: end, status: status,
-                      attributes: attributes, events: events, links: links, resource: resource, flags: flags,
-                      scope: scope, dropped: dropped)
+        guard keepingStrings else { return (adjustment.time(end), nil) }
+        let record = SpanRecord(
+            name: name,
+            context: SpanContext(traceID: context.traceID, spanID: context.spanID, traceFlags: flags,
+                                 traceState: context.traceState),
+            parentSpanID: parent, kind: kind, startTimeNanos: adjustment.time(start),
+            endTimeNanos: adjustment.time(end), status: status, attributes: attributes, events: events,
+            links: links, resource: adjustment.resource ?? resource ?? Resource(attributes: [:]), scope: scope,
+            droppedAttributes: dropped.attributes, droppedEvents: dropped.events, droppedLinks: dropped.links)
+        return (record.endTimeNanos, record)
     }
 
     /// Decodes one line given as a string.
