@@ -6,37 +6,42 @@ public protocol IDGenerator: Sendable {
     func newSpanID() -> SpanID
 }
 
-/// Random ids from a xoshiro256** generator seeded by the system's random source.
+/// Random ids: SplitMix64 over an atomic counter seeded by the system's random source.
 ///
-/// The system source is a syscall per call; a seeded generator behind an uncontended lock costs a few
-/// nanoseconds, and ids need to be unique, not secret.
+/// The system source is a syscall per call. Each id is the SplitMix64 finaliser of the next step of one shared
+/// counter: a single atomic add, no lock, on the path of every span and from any number of threads. The
+/// finaliser is a bijection, so ids are distinct until the counter wraps (after 2^64 of them); they need to
+/// be unique and well spread, not secret.
 public final class RandomIDGenerator: IDGenerator {
-    private let state: Mutex<Xoshiro256StarStar>
+    private let counter: Atomic<UInt64>
 
     public init() {
         var system = SystemRandomNumberGenerator()
-        state = Mutex(Xoshiro256StarStar(seed: system.next()))
+        counter = Atomic(system.next())
     }
 
     public func newTraceID() -> TraceID {
-        state.withLock { rng in
-            var id = TraceID.invalid
-            while !id.isValid { id = TraceID(high: rng.next(), low: rng.next()) }
-            return id
-        }
+        var id = TraceID.invalid
+        while !id.isValid { id = TraceID(high: next(), low: next()) }
+        return id
     }
 
     public func newSpanID() -> SpanID {
-        state.withLock { rng in
-            var id = SpanID.invalid
-            while !id.isValid { id = SpanID(rng.next()) }
-            return id
-        }
+        var id = SpanID.invalid
+        while !id.isValid { id = SpanID(next()) }
+        return id
+    }
+
+    @inline(__always)
+    private func next() -> UInt64 {
+        let step: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var z = counter.wrappingAdd(step, ordering: .relaxed).newValue
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
 
-/// The xoshiro256** pseudo-random generator (Blackman and Vigna), seeded through SplitMix64: the ids here and
-/// the BSB's placement (`RandomSource`) both draw from it.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     @usableFromInline var s0, s1, s2, s3: UInt64
 

@@ -41,6 +41,21 @@ import Testing
         #expect(generator.newTraceID() != generator.newTraceID())
     }
 
+    @Test func idsFromManyThreadsAreDistinctAndEveryBitVaries() async {
+        let generator = RandomIDGenerator()
+        let perTask = 20_000
+        let ids = await withTaskGroup(of: [UInt64].self) { group in
+            for _ in 0..<4 { group.addTask { (0..<perTask).map { _ in generator.newSpanID().value } } }
+            return await group.reduce(into: [UInt64]()) { $0 += $1 }
+        }
+        #expect(Set(ids).count == 4 * perTask)
+        // Each bit is set in about half of the ids (binomial: 40,000 ± 1,000 is over 7 standard deviations).
+        for bit in 0..<64 {
+            let set = ids.reduce(0) { $0 + Int(($1 >> UInt64(bit)) & 1) }
+            #expect(abs(set - 2 * perTask) < 1_000, "bit \(bit) set in \(set) of \(ids.count)")
+        }
+    }
+
     @Test func traceparentRoundTrip() throws {
         let context = SpanContext(
             traceID: TraceID(high: 1, low: 2), spanID: SpanID(3), traceFlags: .sampled,
