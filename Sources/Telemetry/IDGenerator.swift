@@ -42,6 +42,8 @@ public final class RandomIDGenerator: IDGenerator {
     }
 }
 
+/// The xoshiro256** pseudo-random generator (Blackman and Vigna), seeded through SplitMix64: the BSB's placement
+/// (`RandomSource`) draws from it, reproducibly from a seed.
 public struct Xoshiro256StarStar: RandomNumberGenerator, Sendable {
     @usableFromInline var s0, s1, s2, s3: UInt64
 
