@@ -8,7 +8,8 @@ public enum ExportResult: Sendable, Equatable {
 /// Writes finished spans somewhere: a file, a terminal, a collector.
 ///
 /// Exporters know formats and destinations, nothing of timing: when to call them is the processor's job.
-/// Calls may come from several threads; an exporter serialises what must be serialised.
+/// Calls may come from several threads at once (the simple processor calls from every thread that ends a span,
+/// without a lock of its own); an exporter serialises what must be serialised.
 public protocol SpanExporter: Sendable {
     /// Exports a batch; the order of `spans` is the order they ended.
     func export(_ spans: [SpanRecord]) -> ExportResult
