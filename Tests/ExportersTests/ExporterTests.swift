@@ -108,6 +108,35 @@ func tree(_ provider: TracerProvider) {
         #expect(readFile(exporter.path).split(separator: "\n").count == 20)
     }
 
+    /// The simple processor takes no lock of its own: threads ending spans at once meet in the exporter, which
+    /// must write each of their lines whole and lose none.
+    @Test func threadsEndingSpansAtOnceThroughASimpleProcessorWriteWholeLines() async throws {
+        let dir = temporaryDirectory()
+        let exporter = try JSONLinesExporter(pathPattern: "\(dir)/threads.jsonlines")
+        let provider = TracerProvider(processors: [SimpleSpanProcessor(exporter: exporter)])
+        let tracer = provider.tracer("threads")
+        await withTaskGroup(of: Void.self) { group in
+            for task in 0..<4 {
+                group.addTask {
+                    for i in 0..<2_000 {
+                        tracer.withSpan("task \(task)") { $0.setAttribute("index", .int(Int64(i))) }
+                    }
+                }
+            }
+        }
+        provider.shutdown()
+        let lines = readFile(exporter.path).split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(lines.count == 8_000)
+        var decoder = JSONLinesDecoder()
+        var perTask: [String: Set<Int64>] = [:]
+        for line in lines {
+            let span = try decoder.decode(String(line))
+            if case .int(let i) = span.attributes["index"] { perTask[span.name, default: []].insert(i) }
+        }
+        #expect(perTask.count == 4)
+        #expect(perTask.values.allSatisfy { $0.count == 2_000 })
+    }
+
     @Test func consoleExporterPrintsIndentedJSON() throws {
         var fds: [Int32] = [0, 0]
         pipe(&fds)
