@@ -57,10 +57,11 @@ public final class BatchSpanProcessor: SpanProcessor {
     /// before it (exported first, as a smaller batch): its spans are neither copied nor retained one by one,
     /// which is most of what a replay's sending thread would otherwise do per span.
     public func onEnd(_ spans: [SpanRecord]) {
-        // Read in place: iterating would retain and release every record, writing to memory that the thread
-        // which made the records, and then the exporter's, would have to take back.
-        let allSampled = spans.withUnsafeBufferPointer { records in records.allSatisfy { $0.context.isSampled } }
-        guard spans.count == configuration.maxExportBatchSize, allSampled else {
+        // The flags are read in place: iterating would retain and release every record, writing to memory that
+        // the thread which made the records, and then the exporter's, would have to take back.
+        guard spans.count == configuration.maxExportBatchSize,
+              spans.withUnsafeBufferPointer({ records in records.allSatisfy { $0.context.isSampled } })
+        else {
             for span in spans { onEnd(span) }
             return
         }
