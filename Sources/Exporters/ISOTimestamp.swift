@@ -29,9 +29,8 @@ enum ISOTimestamp {
         // Rounding up past the last whole microsecond a UInt64 holds would write a time that does not read back.
         let micros = nanos <= UInt64.max - 500 ? (nanos + 500) / 1000 : UInt64.max / 1000
         let seconds = micros / 1_000_000
-        if seconds != cache.seconds || !cache.isSet {
+        if seconds != cache.seconds {
             cache.seconds = seconds
-            cache.isSet = true
             cache.prefix = Prefix(prefix(seconds: Int64(seconds)))
         }
         writer.byte(UInt8(ascii: "\""))
@@ -68,8 +67,8 @@ enum ISOTimestamp {
 
     /// The last second formatted, so spans ending within one second share the work.
     struct Cache {
-        var seconds: UInt64 = 0
-        var isSet = false
+        /// The second `prefix` is for; nil before the first timestamp.
+        var seconds: UInt64?
         var prefix = Prefix()
     }
 
