@@ -50,21 +50,43 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--make-trace
     exit(0)
 }
 
+/// The attributes of every span of the workload, as the reference gives them.
+let attributes: Attributes = ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"]
+
+/// The resource of the reference's workload: its `Resource.create({"service.name": "bench"})` holds the SDK's three
+/// attributes, an instance id and the service name, and detects neither process nor host, so the lines of both
+/// are the same size (ours add the instrumentation scope) and the comparison with the write(2) limit is fair.
+let resource: Resource = {
+    let detected = Resource.detect(serviceName: "bench")
+    var attributes = detected.attributes
+    attributes["process.pid"] = nil
+    attributes["host.name"] = nil
+    return Resource(attributes: attributes)
+}()
+
+/// One tree of the workload through our tracer's own entry (the parent span held, attributes given at the start
+/// as the reference gives them, no task-local context).
+func directTree(_ tracer: OTelTracer) {
+    let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
+    let child = tracer.startSpan("child", childOf: root, attributes: attributes)
+    let grandchild = tracer.startSpan("grandchild", childOf: child, attributes: attributes)
+    grandchild.end(atNanos: WallClock.nowNanos())
+    child.end(atNanos: WallClock.nowNanos())
+    root.end(atNanos: WallClock.nowNanos())
+}
+
+/// The records of one tree of the workload, kept in memory.
+func treeRecords() -> [SpanRecord] {
+    let memory = InMemoryExporter()
+    directTree(TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)])
+        .tracer("bench", version: "1.0"))
+    return memory.finishedSpans
+}
+
 // `bench --encode`: the JSON Lines encoder alone, on the three spans of one tree of the export workload: ns per
 // span, the best of 7 rounds of 1,000,000.
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--encode" {
-    let memory = InMemoryExporter()
-    let provider = TracerProvider(resource: Resource.detect(serviceName: "bench"),
-                                  processors: [SimpleSpanProcessor(exporter: memory)])
-    let tracer = provider.tracer("bench", version: "1.0")
-    let treeAttributes: Attributes = ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method",
-                                      "hdf5.path": "/placement/base_type"]
-    let root = tracer.startSpan("root", parent: .topLevel, attributes: treeAttributes)
-    let child = tracer.startSpan("child", childOf: root, attributes: treeAttributes)
-    tracer.startSpan("grandchild", childOf: child, attributes: treeAttributes).end(atNanos: WallClock.nowNanos())
-    child.end(atNanos: WallClock.nowNanos())
-    root.end(atNanos: WallClock.nowNanos())
-    let spans = memory.finishedSpans
+    let spans = treeRecords()
     var encoder = JSONLinesEncoder()
     var fastest = Double.infinity
     for _ in 0..<7 {
@@ -159,8 +181,6 @@ func bareWrites(size: Int) -> Double {
     return elapsed
 }
 
-let attributes: Attributes = ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"]
-
 /// Creates the span trees through the swift-distributed-tracing API (`withSpan`), as instrumented code does.
 func runTrees(_ provider: TracerProvider) -> Double {
     let tracer = provider.tracer("bench", version: "1.0")
@@ -185,20 +205,12 @@ func runTrees(_ provider: TracerProvider) -> Double {
     }
 }
 
-/// The same trees through our tracer's own entry (the parent span held, attributes given at the start as the
-/// reference gives them, no task-local context): what the swift-distributed-tracing `withSpan` machinery
-/// (context dictionary, task-local binding) costs on top.
+/// The same trees through our tracer's own entry (`directTree`): what the swift-distributed-tracing `withSpan`
+/// machinery (context dictionary, task-local binding) costs on top.
 func runTreesDirect(_ provider: TracerProvider) -> Double {
     let tracer = provider.tracer("bench", version: "1.0")
     return seconds {
-        for _ in 0..<trees {
-            let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
-            let child = tracer.startSpan("child", childOf: root, attributes: attributes)
-            let grandchild = tracer.startSpan("grandchild", childOf: child, attributes: attributes)
-            grandchild.end(atNanos: WallClock.nowNanos())
-            child.end(atNanos: WallClock.nowNanos())
-            root.end(atNanos: WallClock.nowNanos())
-        }
+        for _ in 0..<trees { directTree(tracer) }
         provider.forceFlush()
         provider.shutdown()
     }
@@ -227,30 +239,12 @@ struct Measurement {
     var medianSpansPerSecond: Double { Double(total) / medianSeconds }
 }
 
-/// The resource of the reference's workload: its `Resource.create({"service.name": "bench"})` holds the SDK's three
-/// attributes, an instance id and the service name, and detects neither process nor host, so the lines of both
-/// are the same size (ours add the instrumentation scope) and the comparison with the write(2) limit is fair.
-let resource: Resource = {
-    let detected = Resource.detect(serviceName: "bench")
-    var attributes = detected.attributes
-    attributes["process.pid"] = nil
-    attributes["host.name"] = nil
-    return Resource(attributes: attributes)
-}()
-
 /// The mean size of the lines our exporter writes for one tree of this workload.
 let ourLineSize: Int = {
-    let memory = InMemoryExporter()
-    let provider = TracerProvider(resource: resource, processors: [SimpleSpanProcessor(exporter: memory)])
-    let tracer = provider.tracer("bench", version: "1.0")
-    let root = tracer.startSpan("root", parent: .topLevel, attributes: attributes)
-    let child = tracer.startSpan("child", childOf: root, attributes: attributes)
-    tracer.startSpan("grandchild", childOf: child, attributes: attributes).end(atNanos: WallClock.nowNanos())
-    child.end(atNanos: WallClock.nowNanos())
-    root.end(atNanos: WallClock.nowNanos())
+    let spans = treeRecords()
     var encoder = JSONLinesEncoder()
-    for span in memory.finishedSpans { encoder.encode(span) }
-    return encoder.buffer.count / max(memory.finishedSpans.count, 1)
+    for span in spans { encoder.encode(span) }
+    return encoder.buffer.count / max(spans.count, 1)
 }()
 
 /// The variants, in the order they run: the limit first.
