@@ -78,6 +78,18 @@ enum ISOTimestamp {
     }
 
     static func parse(_ b: UnsafeBufferPointer<UInt8>) -> UInt64? {
+        var cache = MinuteCache()
+        return parse(b, cache: &cache)
+    }
+
+    /// The last minute parsed, `YYYY-MM-DDTHH:MM` as two words and in seconds: the times of one file mostly share
+    /// it, and then only the seconds and the fraction are left to read.
+    struct MinuteCache {
+        var text: (UInt64, UInt64)?
+        var seconds: Int64 = 0
+    }
+
+    static func parse(_ b: UnsafeBufferPointer<UInt8>, cache: inout MinuteCache) -> UInt64? {
         // Fixed positions read through the pointer: every line holds two or three of these, and a replay parses
         // each line twice.
         guard b.count >= 20, let p = b.baseAddress else { return nil }
@@ -90,12 +102,22 @@ enum ISOTimestamp {
             guard let high = digit(i), let low = digit(i + 1) else { return nil }
             return high * 10 + low
         }
-        guard let century = pair(0), let yearOfCentury = pair(2), p[4] == UInt8(ascii: "-"), let month = pair(5),
-              p[7] == UInt8(ascii: "-"), let day = pair(8), p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " "),
-              let hour = pair(11), p[13] == UInt8(ascii: ":"), let minute = pair(14), p[16] == UInt8(ascii: ":"),
-              let second = pair(17),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
-        else { return nil }
+        let text = (UnsafeRawPointer(p).loadUnaligned(as: UInt64.self),
+                    UnsafeRawPointer(p).loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+        let minute: Int64
+        if let known = cache.text, known == text {
+            minute = cache.seconds
+        } else {
+            guard let century = pair(0), let yearOfCentury = pair(2), p[4] == UInt8(ascii: "-"), let month = pair(5),
+                  p[7] == UInt8(ascii: "-"), let day = pair(8), p[10] == UInt8(ascii: "T") || p[10] == UInt8(ascii: " "),
+                  let hour = pair(11), p[13] == UInt8(ascii: ":"), let minuteOfHour = pair(14),
+                  (1...12).contains(month), (1...31).contains(day), hour < 24, minuteOfHour < 60
+            else { return nil }
+            let year = century * 100 + yearOfCentury
+            minute = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minuteOfHour * 60
+            cache = MinuteCache(text: text, seconds: minute)
+        }
+        guard p[16] == UInt8(ascii: ":"), let second = pair(17), second < 61 else { return nil }
         var i = 19
         var nanos: Int64 = 0
         if i < n, p[i] == UInt8(ascii: ".") {
@@ -113,8 +135,7 @@ enum ISOTimestamp {
         guard zulu || (n - i == 6 && UnsafeBufferPointer(rebasing: b[i...]).elementsEqual("+00:00".utf8)) else {
             return nil
         }
-        let year = century * 100 + yearOfCentury
-        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second
+        let seconds = minute + second
         // Four-digit years run to 9999, nanoseconds in a UInt64 only to 2554: later times are not times we can hold.
         guard seconds >= 0 else { return nil }
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)

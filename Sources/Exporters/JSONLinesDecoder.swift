@@ -13,6 +13,9 @@ import Telemetry
 public struct JSONLinesDecoder {
     private var resources = RepeatCache<Resource>()
     private var scopes = RepeatCache<InstrumentationScope>()
+    /// The previous line's key orders, which the next line most likely repeats.
+    private var keyOrders = JSONKeyOrders.empty()
+    private var minutes = ISOTimestamp.MinuteCache()
     /// Applied to every record as it is built.
     public var adjustment = RecordAdjustment()
 
@@ -42,6 +45,9 @@ public struct JSONLinesDecoder {
     ) throws(JSONScanError) -> (end: UInt64, record: SpanRecord?) {
         var scanner = JSONScanner(line)
         scanner.keepsStrings = keepingStrings
+        // Lent, not copied: a copy would be made again at the first write.
+        swap(&scanner.keyOrders, &keyOrders)
+        defer { swap(&scanner.keyOrders, &keyOrders) }
         var name: String?
         var context: SpanContext?
         var kind = SpanRecord.Kind.internal
@@ -57,45 +63,44 @@ public struct JSONLinesDecoder {
         var scope: InstrumentationScope?
         var dropped = (attributes: 0, events: 0, links: 0)
 
-        try scanner.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try scanner.fields(SpanKey.self) { (s: inout JSONScanner, key: SpanKey) throws(JSONScanError) in
             switch key {
-            case "name": name = try s.string()
-            case "context": context = try Self.context(&s)
-            case "kind": kind = try Self.kind(&s)
-            case "parent_id":
+            case .name: name = try s.string()
+            case .context: context = try Self.context(&s)
+            case .kind: kind = try Self.kind(&s)
+            case .parentID:
                 if !s.isNull() { parent = try Self.spanID(&s, what: "parent_id") }
-            case "start_time": start = try Self.time(&s, what: "start_time")
-            case "end_time": end = try Self.time(&s, what: "end_time")
-            case "status": status = try Self.status(&s)
-            case "attributes": attributes = try Self.attributes(&s)
+            case .startTime: start = try self.time(&s, what: "start_time")
+            case .endTime: end = try self.time(&s, what: "end_time")
+            case .status: status = try Self.status(&s)
+            case .attributes: attributes = try Self.attributes(&s)
             // A validating parse checks every event and link but keeps none: the arrays would be allocated and
             // freed for every line of a replay's first pass.
-            case "events":
+            case .events:
                 try s.array { (s: inout JSONScanner) throws(JSONScanError) in
-                    let event = try Self.event(&s, adjustment: adjustment)
+                    let event = try self.event(&s)
                     if keepingStrings { events.append(event) }
                 }
-            case "links":
+            case .links:
                 try s.array { (s: inout JSONScanner) throws(JSONScanError) in
                     let link = try Self.link(&s)
                     if keepingStrings { links.append(link) }
                 }
-            case "resource": resource = try self.resource(&s)
-            case "trace_flags":
+            case .resource: resource = try self.resource(&s)
+            case .traceFlags:
                 guard case .int(let v) = try s.number(), (0...255).contains(v) else {
                     throw s.error("trace_flags must be an integer from 0 to 255")
                 }
                 flags = TraceFlags(rawValue: UInt8(v))
-            case "scope":
+            case .scope:
                 if let known = scopes.reuse(&s) {
                     scope = known
                 } else {
                     scope = try scopes.decode(&s) { (s: inout JSONScanner) throws(JSONScanError) in try Self.scope(&s) }
                 }
-            case "dropped_attributes": dropped.attributes = try Self.count(&s)
-            case "dropped_events": dropped.events = try Self.count(&s)
-            case "dropped_links": dropped.links = try Self.count(&s)
-            default: _ = try s.value()
+            case .droppedAttributes: dropped.attributes = try Self.count(&s)
+            case .droppedEvents: dropped.events = try Self.count(&s)
+            case .droppedLinks: dropped.links = try Self.count(&s)
             }
         }
         try scanner.end()
@@ -129,23 +134,22 @@ public struct JSONLinesDecoder {
         var trace: TraceID?
         var span: SpanID?
         var state = TraceState()
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try s.fields(ContextKey.self) { (s: inout JSONScanner, key: ContextKey) throws(JSONScanError) in
             switch key {
-            case "trace_id":
+            case .traceID:
                 let text = try s.stringBytes()
                 guard let id = hexID(text, digits: 32) else {
                     throw s.error("trace_id '\(text.string)' is not 0x and 32 hex digits")
                 }
                 trace = TraceID(high: id.high, low: id.low)
-            case "span_id": span = try spanID(&s, what: "span_id")
-            case "trace_state":
+            case .spanID: span = try spanID(&s, what: "span_id")
+            case .traceState:
                 let text = try s.stringBytes()
                 if text == "[]" { break }
                 guard let parsed = PythonRepr.parseTraceState(text.string) else {
                     throw s.error("trace_state '\(text.string)' is not a list of (key, value) pairs")
                 }
                 state = parsed
-            default: _ = try s.value()
             }
         }
         guard let trace else { throw s.error("context without trace_id") }
@@ -204,9 +208,9 @@ public struct JSONLinesDecoder {
         return v
     }
 
-    static func time(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> UInt64 {
+    mutating func time(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> UInt64 {
         let text = try s.stringBytes()
-        guard let nanos = text.withBytes({ ISOTimestamp.parse($0) }) else {
+        guard let nanos = text.withBytes({ ISOTimestamp.parse($0, cache: &minutes) }) else {
             throw s.error("\(what) '\(text.string)' is not an ISO-8601 UTC time")
         }
         return nanos
@@ -227,9 +231,9 @@ public struct JSONLinesDecoder {
     static func status(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Status {
         var status = SpanRecord.Status.unset
         var description: String?
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try s.fields(StatusKey.self) { (s: inout JSONScanner, key: StatusKey) throws(JSONScanError) in
             switch key {
-            case "status_code":
+            case .statusCode:
                 let code = try s.stringBytes()
                 switch code {
                 case "UNSET": status = .unset
@@ -237,8 +241,7 @@ public struct JSONLinesDecoder {
                 case "ERROR": status = .error(description: nil)
                 default: throw s.error("unknown status_code '\(code.string)'")
                 }
-            case "description": description = s.isNull() ? nil : try s.string()
-            default: _ = try s.value()
+            case .description: description = s.isNull() ? nil : try s.string()
             }
         }
         return status == .error(description: nil) ? .error(description: description) : status
@@ -300,18 +303,17 @@ public struct JSONLinesDecoder {
         }
     }
 
-    static func event(_ s: inout JSONScanner, adjustment: RecordAdjustment) throws(JSONScanError) -> SpanRecord.Event {
+    mutating func event(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Event {
         var name: String?
         var time: UInt64?
         var attributes = Attributes()
         var dropped = 0
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try s.fields(EventKey.self) { (s: inout JSONScanner, key: EventKey) throws(JSONScanError) in
             switch key {
-            case "name": name = try s.string()
-            case "timestamp": time = try self.time(&s, what: "event timestamp")
-            case "attributes": attributes = try self.attributes(&s)
-            case "dropped_attributes": dropped = try count(&s)
-            default: _ = try s.value()
+            case .name: name = try s.string()
+            case .timestamp: time = try self.time(&s, what: "event timestamp")
+            case .attributes: attributes = try Self.attributes(&s)
+            case .droppedAttributes: dropped = try Self.count(&s)
             }
         }
         guard let name, let time else { throw s.error("event without name or timestamp") }
@@ -324,13 +326,12 @@ public struct JSONLinesDecoder {
         var attributes = Attributes()
         var flags = TraceFlags.sampled
         var dropped = 0
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try s.fields(LinkKey.self) { (s: inout JSONScanner, key: LinkKey) throws(JSONScanError) in
             switch key {
-            case "context": context = try self.context(&s)
-            case "attributes": attributes = try self.attributes(&s)
-            case "trace_flags": flags = TraceFlags(rawValue: UInt8(clamping: try count(&s)))
-            case "dropped_attributes": dropped = try count(&s)
-            default: _ = try s.value()
+            case .context: context = try self.context(&s)
+            case .attributes: attributes = try self.attributes(&s)
+            case .traceFlags: flags = TraceFlags(rawValue: UInt8(clamping: try count(&s)))
+            case .droppedAttributes: dropped = try count(&s)
             }
         }
         guard let context else { throw s.error("link without context") }
@@ -343,11 +344,10 @@ public struct JSONLinesDecoder {
     static func scope(_ s: inout JSONScanner) throws(JSONScanError) -> InstrumentationScope {
         var name = ""
         var version: String?
-        try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+        try s.fields(ScopeKey.self) { (s: inout JSONScanner, key: ScopeKey) throws(JSONScanError) in
             switch key {
-            case "name": name = try s.string()
-            case "version": version = s.isNull() ? nil : try s.string()
-            default: _ = try s.value()
+            case .name: name = try s.string()
+            case .version: version = s.isNull() ? nil : try s.string()
             }
         }
         return InstrumentationScope(name: name, version: version)
@@ -363,16 +363,67 @@ public struct JSONLinesDecoder {
         return try resources.decode(&s) { (s: inout JSONScanner) throws(JSONScanError) in
             var attributes = Attributes()
             var schema = ""
-            try s.fields { (s: inout JSONScanner, key: JSONStringBytes) throws(JSONScanError) in
+            try s.fields(ResourceKey.self) { (s: inout JSONScanner, key: ResourceKey) throws(JSONScanError) in
                 switch key {
-                case "attributes": attributes = try Self.attributes(&s)
-                case "schema_url": schema = s.isNull() ? "" : try s.string()
-                default: _ = try s.value()
+                case .attributes: attributes = try Self.attributes(&s)
+                case .schemaURL: schema = s.isNull() ? "" : try s.string()
                 }
             }
             return Resource(attributes: attributes, schemaURL: schema)
         }
     }
+}
+
+/// The keys of the objects of a line, in the order the Python tools write them.
+enum SpanKey: String, JSONKey {
+    case name, context, kind
+    case parentID = "parent_id"
+    case startTime = "start_time"
+    case endTime = "end_time"
+    case status, attributes, events, links, resource
+    case traceFlags = "trace_flags"
+    case scope
+    case droppedAttributes = "dropped_attributes"
+    case droppedEvents = "dropped_events"
+    case droppedLinks = "dropped_links"
+    static let keys = JSONKeyTable<Self>(kind: 0)
+}
+
+enum ContextKey: String, JSONKey {
+    case traceID = "trace_id"
+    case spanID = "span_id"
+    case traceState = "trace_state"
+    static let keys = JSONKeyTable<Self>(kind: 1)
+}
+
+enum StatusKey: String, JSONKey {
+    case statusCode = "status_code"
+    case description
+    static let keys = JSONKeyTable<Self>(kind: 2)
+}
+
+enum EventKey: String, JSONKey {
+    case name, timestamp, attributes
+    case droppedAttributes = "dropped_attributes"
+    static let keys = JSONKeyTable<Self>(kind: 3)
+}
+
+enum LinkKey: String, JSONKey {
+    case context, attributes
+    case traceFlags = "trace_flags"
+    case droppedAttributes = "dropped_attributes"
+    static let keys = JSONKeyTable<Self>(kind: 4)
+}
+
+enum ScopeKey: String, JSONKey {
+    case name, version
+    static let keys = JSONKeyTable<Self>(kind: 5)
+}
+
+enum ResourceKey: String, JSONKey {
+    case attributes
+    case schemaURL = "schema_url"
+    static let keys = JSONKeyTable<Self>(kind: 6)
 }
 
 /// The last value decoded from an object value, by the object's exact bytes.

@@ -61,6 +61,8 @@ struct JSONScanner {
     /// When false, `string()` checks a string as usual but returns it empty: for a pass that only validates,
     /// where making the strings would be most of the cost.
     var keepsStrings = true
+    /// The key orders of the previous line's objects, carried from line to line by the decoder.
+    var keyOrders = JSONKeyOrders()
     /// Nesting allowed before the input is rejected, so hostile input cannot exhaust the stack.
     static let maxDepth = 64
 
@@ -120,6 +122,38 @@ struct JSONScanner {
             let key = try stringBytes()
             try expect(UInt8(ascii: ":"))
             try body(&self, key)
+        } while consume(UInt8(ascii: ","))
+        try expect(UInt8(ascii: "}"))
+    }
+
+    /// Iterates the members of an object whose keys a decoder knows: `body` gets each known key and must consume
+    /// its value; the values of other keys are skipped.
+    mutating func fields<Key: JSONKey>(
+        _: Key.Type, _ body: (inout JSONScanner, Key) throws(JSONScanError) -> Void
+    ) throws(JSONScanError) {
+        let table = Key.keys
+        try expect(UInt8(ascii: "{"))
+        if consume(UInt8(ascii: "}")) { return }
+        var position = 0
+        repeat {
+            skipWhitespace()
+            let found: Int
+            let expected = keyOrders[table.kind, position]
+            if expected != JSONKeyOrders.unknown,
+               table.literals[expected].isPrefix(of: bytes.baseAddress! + index, available: bytes.count - index) {
+                index += table.literals[expected].count
+                found = expected
+            } else {
+                found = table.find(try stringBytes()) ?? JSONKeyOrders.unknown
+                keyOrders[table.kind, position] = found
+            }
+            try expect(UInt8(ascii: ":"))
+            if found == JSONKeyOrders.unknown {
+                _ = try value()
+            } else {
+                try body(&self, table.cases[found])
+            }
+            position += 1
         } while consume(UInt8(ascii: ","))
         try expect(UInt8(ascii: "}"))
     }

@@ -39,20 +39,26 @@ public struct LineReader {
             throw LineReaderError(path: path, reason: SystemError.message(errno))
         }
         var remaining = end.map { max($0 - start, 0) } ?? Int.max
-        // Room for one chunk to start with; it grows only while a line longer than that is being read, up to
-        // the limit, so ordinary files cost one chunk of memory.
+        // Room for one chunk to start with; it grows only while a line longer than half of that is being read, up
+        // to the limit, so ordinary files cost one chunk of memory. Never zeroed: every byte used was read first.
         let chunk = max(chunkSize, 4096)
-        var buffer = [UInt8](repeating: 0, count: chunk)
+        var capacity = chunk
+        var buffer = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { buffer.deallocate() }
         var filled = 0
         var number = 0
         var skipping = 0  // > 0 while discarding the rest of an over-long line
         while true {
-            if buffer.count - filled < chunk && buffer.count < chunk + maxLineLength {
-                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, chunk + maxLineLength - buffer.count)))
+            // At the largest size the partial line is at most the limit, so a chunk's room is always left.
+            if capacity - filled < chunk / 2 && capacity < chunk + maxLineLength {
+                let grown = min(capacity * 2, chunk + maxLineLength)
+                let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+                larger.initialize(from: buffer, count: filled)
+                buffer.deallocate()
+                buffer = larger
+                capacity = grown
             }
-            let n = remaining == 0 ? 0 : buffer.withUnsafeMutableBytes {
-                read(fd, $0.baseAddress! + filled, min(chunkSize, $0.count - filled, remaining))
-            }
+            let n = remaining == 0 ? 0 : read(fd, buffer + filled, min(chunkSize, capacity - filled, remaining))
             if n < 0 {
                 if errno == EINTR { continue }
                 throw LineReaderError(path: path, reason: SystemError.message(errno))
@@ -61,33 +67,27 @@ public struct LineReader {
             remaining -= n
             filled += n
             var consumed = 0
-            let keepGoing: Bool = try buffer.withUnsafeBufferPointer { all in
-                while consumed < filled {
-                    guard let found = memchr(all.baseAddress! + consumed, 0x0A, filled - consumed) else { break }
-                    let newline = consumed + (UnsafeRawPointer(found) - UnsafeRawPointer(all.baseAddress! + consumed))
-                    number += 1
-                    let length = newline - consumed
-                    let line: Line
-                    if skipping > 0 {
-                        line = .tooLong(length: skipping + length)
-                        skipping = 0
-                    } else if length > maxLineLength {
-                        line = .tooLong(length: length)
-                    } else {
-                        line = .text(UnsafeBufferPointer(rebasing: all[consumed..<newline]))
-                    }
-                    consumed = newline + 1
-                    if try !body(number, line) { return false }
+            let all = UnsafeBufferPointer(start: buffer, count: filled)
+            while consumed < filled {
+                guard let found = memchr(all.baseAddress! + consumed, 0x0A, filled - consumed) else { break }
+                let newline = consumed + (UnsafeRawPointer(found) - UnsafeRawPointer(all.baseAddress! + consumed))
+                number += 1
+                let length = newline - consumed
+                let line: Line
+                if skipping > 0 {
+                    line = .tooLong(length: skipping + length)
+                    skipping = 0
+                } else if length > maxLineLength {
+                    line = .tooLong(length: length)
+                } else {
+                    line = .text(UnsafeBufferPointer(rebasing: all[consumed..<newline]))
                 }
-                return true
+                consumed = newline + 1
+                if try !body(number, line) { return }
             }
-            if !keepGoing { return }
             // Move the partial line to the front.
             if consumed > 0 {
-                buffer.withUnsafeMutableBytes { raw in
-                    let base = raw.baseAddress!
-                    memmove(base, base + consumed, filled - consumed)
-                }
+                memmove(buffer, buffer + consumed, filled - consumed)
                 filled -= consumed
             }
             if filled > maxLineLength {
@@ -98,7 +98,7 @@ public struct LineReader {
                 if skipping > 0 {
                     _ = try body(number + 1, .tooLong(length: skipping + filled))
                 } else if filled > 0 {
-                    _ = try buffer.withUnsafeBufferPointer { try body(number + 1, .torn(UnsafeBufferPointer(rebasing: $0[0..<filled]))) }
+                    _ = try body(number + 1, .torn(UnsafeBufferPointer(start: buffer, count: filled)))
                 }
                 return
             }

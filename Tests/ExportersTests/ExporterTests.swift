@@ -242,6 +242,34 @@ enum ExecutableLocator {
         #expect(seen == ["1:text:short", "2:tooLong:5000", "3:text:after", "4:torn:half-writ"])
     }
 
+    @Test func linesOfEveryLengthAroundTheBufferSizesComeOutWhole() throws {
+        let dir = temporaryDirectory()
+        let path = "\(dir)/lengths.jsonlines"
+        // The buffer starts at one 4096-byte chunk and grows when a partial line fills half of it, up to the chunk
+        // plus the 20,000-byte limit.
+        var lengths = [0, 1, 2047, 2048, 2049, 4095, 4096, 4097, 6143, 6144, 8191, 8192, 12_000, 19_999, 20_000, 20_001, 3]
+        var generator = Xoshiro256StarStar(seed: 7)
+        lengths += (0..<300).map { _ in Int.random(in: 0...9000, using: &generator) }
+        let lines = lengths.enumerated().map { i, n in
+            String((0..<n).map { k in Character(Unicode.Scalar(UInt8(ascii: "a") + UInt8((i + k) % 26))) })
+        }
+        writeFile(path, lines.joined(separator: "\n") + "\n")
+        var seen: [String] = []
+        try LineReader(path: path, maxLineLength: 20_000, chunkSize: 4096).forEachLine { number, line in
+            switch line {
+            case .text(let b): seen.append(String(decoding: b, as: UTF8.self))
+            case .tooLong(let length): seen.append("\(number): \(length) bytes, too long")
+            case .torn: seen.append("\(number): torn")
+            }
+            return true
+        }
+        #expect(seen.count == lines.count)
+        for (i, line) in lines.enumerated() {
+            let expected = line.utf8.count > 20_000 ? "\(i + 1): \(line.utf8.count) bytes, too long" : line
+            #expect(seen[i] == expected, "line \(i + 1), \(line.utf8.count) bytes")
+        }
+    }
+
     @Test func missingFileNamesThePath() {
         #expect(throws: LineReaderError.self) { try LineReader(path: "/nonexistent/x").forEachLine { _, _ in true } }
     }

@@ -168,6 +168,77 @@ import Telemetry
         #expect(Self.endTime(String(ours.dropLast())).end == decoded.endTimeNanos)
     }
 
+    /// The Python line's members, so that they can be written in other orders.
+    static let pythonMembers: [(key: String, value: String)] = [
+        ("name", #""cli""#),
+        ("context", #"{"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1", "trace_state": "[]"}"#),
+        ("kind", #""SpanKind.INTERNAL""#),
+        ("parent_id", "null"),
+        ("start_time", #""2026-11-25T12:57:43.971415Z""#),
+        ("end_time", #""2026-11-25T12:57:44.080968Z""#),
+        ("status", #"{"status_code": "UNSET"}"#),
+        ("attributes", #"{"bsb.cli_command": ["compile", "--clear"], "mpi.rank": 0, "mpi.size": 1}"#),
+        ("events", "[]"),
+        ("links", "[]"),
+        ("resource", #"{"attributes": {"telemetry.sdk.language": "python", "telemetry.sdk.name": "opentelemetry", "telemetry.sdk.version": "1.45.2", "service.instance.id": "52991fff-4abc-432b-b152-fea50ea54d45", "service.name": "BSB Workflow"}, "schema_url": ""}"#),
+    ]
+
+    static func object(_ members: [(key: String, value: String)]) -> String {
+        "{" + members.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+    }
+
+    /// The decoder expects each object's keys where the previous line had them; any other order, unknown keys, and
+    /// keys written with escapes or sharing a known key's start must decode as a fresh decoder decodes them.
+    @Test func keysInAnyOrderDecodeAsTheyDoAlone() throws {
+        var fresh = JSONLinesDecoder()
+        let expected = try fresh.decode(Self.pythonLine)
+        var generator = Xoshiro256StarStar(seed: 42)
+        var lines = [Self.pythonLine]
+        for round in 0..<200 {
+            var members = Self.pythonMembers
+            if round % 2 == 1 { members.shuffle(using: &generator) }
+            if round % 3 == 0 {
+                let extras = [("names", #"{"name": "not this one"}"#), ("kin", "1"), ("context_", #""x""#),
+                              ("start_time_", #""not a time""#)]
+                members.insert(extras[round % 4], at: Int.random(in: 0...members.count, using: &generator))
+            }
+            if round % 5 == 0, let i = members.firstIndex(where: { $0.key == "name" }) {
+                members[i].key = #"n\u0061me"#
+            }
+            if round % 7 == 0, let i = members.firstIndex(where: { $0.key == "context" }) {
+                members[i].value = #"{"trace_state": "[]", "span_id": "0x4fc5b2aa011e95e1", "x": [], "trace_id": "0x08b015c6f6a99676c1f0b27990162bcb"}"#
+            }
+            if round % 11 == 0 { members.append(("kind", #""SpanKind.INTERNAL""#)) }  // a key given twice
+            lines.append(Self.object(members))
+        }
+        var decoder = JSONLinesDecoder()
+        for line in lines {
+            #expect(try decoder.decode(line) == expected, "\(line)")
+            #expect(Self.endTime(line).end == expected.endTimeNanos)
+        }
+    }
+
+    /// A parse reuses the previous time's minute when the first 16 bytes are the same: every time must still read as
+    /// it does with nothing remembered, malformed ones included.
+    @Test func timesReadTheSameAfterAnyOtherTime() {
+        let minutes = ["2026-11-25T12:57", "2026-11-25T12:58", "2026-11-25 12:57", "2000-02-29T00:00", "2026-13-25T12:57"]
+        let rests = [":43.971415Z", ":00Z", ":59.5Z", ":60Z", ":61Z", "x43Z", ":4Z", ":43.Z", ":43.123456789+00:00", ":43"]
+        var generator = Xoshiro256StarStar(seed: 3)
+        var cache = ISOTimestamp.MinuteCache()
+        var parsed = 0
+        for _ in 0..<3000 {
+            var bytes = Array((minutes.randomElement(using: &generator)! + rests.randomElement(using: &generator)!).utf8)
+            if Int.random(in: 0..<10, using: &generator) == 0 {
+                bytes[Int.random(in: 0..<bytes.count, using: &generator)] = UInt8.random(in: 0x20...0x7E, using: &generator)
+            }
+            let alone = bytes.withUnsafeBufferPointer { ISOTimestamp.parse($0) }
+            let afterOthers = bytes.withUnsafeBufferPointer { ISOTimestamp.parse($0, cache: &cache) }
+            #expect(afterOthers == alone, "\(String(decoding: bytes, as: UTF8.self))")
+            if alone != nil { parsed += 1 }
+        }
+        #expect(parsed > 1000)
+    }
+
     static func endTime(_ line: String) -> (end: UInt64?, error: JSONScanError?) {
         var line = line
         return line.withUTF8 { bytes in
