@@ -137,6 +137,12 @@ public struct JSONLinesDecoder {
         try s.fields(ContextKey.self) { (s: inout JSONScanner, key: ContextKey) throws(JSONScanError) in
             switch key {
             case .traceID:
+                // Almost always `0x` and 32 digits: then the digits are checked without a scan for the string's end.
+                if let text = s.fixedString(34), let id = hexID(text, digits: 32) {
+                    s.skipFixedString(34)
+                    trace = TraceID(high: id.high, low: id.low)
+                    break
+                }
                 let text = try s.stringBytes()
                 guard let id = hexID(text, digits: 32) else {
                     throw s.error("trace_id '\(text.string)' is not 0x and 32 hex digits")
@@ -158,6 +164,10 @@ public struct JSONLinesDecoder {
     }
 
     static func spanID(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> SpanID {
+        if let text = s.fixedString(18), let id = hexID(text, digits: 16) {
+            s.skipFixedString(18)
+            return SpanID(id.low)
+        }
         let text = try s.stringBytes()
         guard let id = hexID(text, digits: 16) else {
             throw s.error("\(what) '\(text.string)' is not 0x and 16 hex digits")
@@ -167,16 +177,19 @@ public struct JSONLinesDecoder {
 
     /// An id of `digits` (16 or 32) hex digits after an optional `0x`, as its high and low 64 bits.
     static func hexID(_ text: JSONStringBytes, digits: Int) -> (high: UInt64, low: UInt64)? {
-        text.withBytes { bytes in
-            let prefixed = bytes.count >= 2 && bytes[0] == UInt8(ascii: "0") && bytes[1] == UInt8(ascii: "x")
-            let hex = prefixed ? UnsafeBufferPointer(rebasing: bytes[2...]) : bytes
-            guard hex.count == digits else { return nil }
-            let raw = UnsafeRawPointer(hex.baseAddress!)
-            guard let low = hex16(raw + (digits - 16)) else { return nil }
-            guard digits > 16 else { return (0, low) }
-            guard let high = hex16(raw) else { return nil }
-            return (high, low)
-        }
+        text.withBytes { hexID($0, digits: digits) }
+    }
+
+    @inline(__always)
+    static func hexID(_ bytes: UnsafeBufferPointer<UInt8>, digits: Int) -> (high: UInt64, low: UInt64)? {
+        let prefixed = bytes.count >= 2 && bytes[0] == UInt8(ascii: "0") && bytes[1] == UInt8(ascii: "x")
+        let hex = prefixed ? UnsafeBufferPointer(rebasing: bytes[2...]) : bytes
+        guard hex.count == digits else { return nil }
+        let raw = UnsafeRawPointer(hex.baseAddress!)
+        guard let low = hex16(raw + (digits - 16)) else { return nil }
+        guard digits > 16 else { return (0, low) }
+        guard let high = hex16(raw) else { return nil }
+        return (high, low)
     }
 
     /// 16 hex digits (either case) at `p` as a number.
@@ -209,6 +222,11 @@ public struct JSONLinesDecoder {
     }
 
     mutating func time(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> UInt64 {
+        // Python writes times to the microsecond, 27 bytes: checked by the parse without a scan for the end.
+        if let text = s.fixedString(27), let nanos = ISOTimestamp.parse(text, cache: &minutes) {
+            s.skipFixedString(27)
+            return nanos
+        }
         let text = try s.stringBytes()
         guard let nanos = text.withBytes({ ISOTimestamp.parse($0, cache: &minutes) }) else {
             throw s.error("\(what) '\(text.string)' is not an ISO-8601 UTC time")

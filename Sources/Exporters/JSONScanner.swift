@@ -172,6 +172,20 @@ struct JSONScanner {
         return JSONStringBytes(decoded: Array(try string().utf8))
     }
 
+    /// The `count` bytes of a string at the scanner if it is exactly that long, without looking for its end: for
+    /// ids and times, whose width is known and whose every byte the caller then checks (none of them may be a
+    /// quote, backslash or control). `skipFixedString(count)` consumes it once it is found valid.
+    @inline(__always)
+    mutating func fixedString(_ count: Int) -> UnsafeBufferPointer<UInt8>? {
+        skipWhitespace()
+        let close = index + 1 + count
+        guard close < bytes.count, bytes[index] == UInt8(ascii: "\""), bytes[close] == UInt8(ascii: "\"") else { return nil }
+        return UnsafeBufferPointer(rebasing: bytes[(index + 1)..<close])
+    }
+
+    @inline(__always)
+    mutating func skipFixedString(_ count: Int) { index += count + 2 }
+
     /// Iterates the elements of an array; `body` must consume each element.
     mutating func array(_ body: (inout JSONScanner) throws(JSONScanError) -> Void) throws(JSONScanError) {
         try expect(UInt8(ascii: "["))

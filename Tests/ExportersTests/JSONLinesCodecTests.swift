@@ -143,6 +143,12 @@ import Telemetry
         ("{\"name\": 3}", "expected '\"'"),
         (#"{"name": "x", "context": {"trace_id": "0x12", "span_id": "0x4fc5b2aa011e95e1"}}"#, "trace_id '0x12'"),
         (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "yesterday"}"#, "start_time 'yesterday'"),
+        // Ids and times of the usual width are checked without a scan for the string's end: a bad byte in them
+        // must still be reported as in any other id or time.
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcZ", "span_id": "0x4fc5b2aa011e95e1"}}"#, "trace_id '0x08b015c6f6a99676c1f0b27990162bcZ'"),
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95eG"}}"#, "span_id '0x4fc5b2aa011e95eG'"),
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "2026-11-25T12:57:43.97141xZ"}"#, "start_time '2026-11-25T12:57:43.97141xZ'"),
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "2026-11-25T12:57:43.9714\"Z"}"#, #"start_time '2026-11-25T12:57:43.9714"Z'"#),
         (#"{"name": "x", "kind": "SpanKind.WEIRD"}"#, "unknown span kind"),
         (#"{"name": "x", "attributes": {"k": {"nested": 1}}}"#, "attribute 'k'"),
         (#"{"name": "x"} trailing"#, "unexpected text after"),
