@@ -120,7 +120,11 @@ enum ISOTimestamp {
         guard p[16] == UInt8(ascii: ":"), let second = pair(17), second < 61 else { return nil }
         var i = 19
         var nanos: Int64 = 0
-        if i < n, p[i] == UInt8(ascii: ".") {
+        if n == 27, let micros = sixDigitFraction(UnsafeRawPointer(p + 19)) {
+            // `.ffffffZ`, as Python writes every time; the `Z` is checked below.
+            i = 26
+            nanos = micros * 1000
+        } else if i < n, p[i] == UInt8(ascii: ".") {
             i += 1
             let start = i
             while i < n, let v = digit(i) {
@@ -141,6 +145,23 @@ enum ISOTimestamp {
         let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000_000)
         let (total, carry) = whole.addingReportingOverflow(UInt64(nanos))
         return overflow || carry ? nil : total
+    }
+
+    /// The microseconds of `.ffffffZ` at `p`, read as one word: the digit loop was most of a parse.
+    @inline(__always)
+    static func sixDigitFraction(_ p: UnsafeRawPointer) -> Int64? {
+        let w = p.loadUnaligned(as: UInt64.self)
+        guard w & 0xFF == UInt64(UInt8(ascii: ".")), w >> 56 == UInt64(UInt8(ascii: "Z")) else { return nil }
+        let digits = (w >> 8) & 0x0000_FFFF_FFFF_FFFF
+        let ones: UInt64 = 0x0000_0101_0101_0101
+        let high = ones &* 0x80
+        // With every byte below 0x80, adding (0x80 - c) sets a byte's high bit exactly when the byte is >= c.
+        guard digits & high == 0,
+              (digits &+ ones &* (0x80 - 0x30)) & ~(digits &+ ones &* (0x80 - 0x3A)) & high == high else { return nil }
+        let v = digits & (ones &* 0x0F)
+        // Adjacent digits into pairs (the first digit is the lowest byte), then the three pairs into one number.
+        let pairs = (v &* 10 &+ (v >> 8)) & 0x0000_00FF_00FF_00FF
+        return Int64((pairs & 0xFF) * 10_000 + ((pairs >> 16) & 0xFF) * 100 + (pairs >> 32))
     }
 
     private static let powersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]

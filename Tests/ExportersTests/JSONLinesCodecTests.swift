@@ -243,6 +243,19 @@ import Telemetry
             if alone != nil { parsed += 1 }
         }
         #expect(parsed > 1000)
+        // Six fraction digits are read as one word: each place, and the bytes just outside the digits.
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.000001Z".utf8) == 1_795_611_463_000_001_000)
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.999999Z".utf8) == 1_795_611_463_999_999_000)
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.123456Z".utf8) == 1_795_611_463_123_456_000)
+        for place in 20..<26 {
+            for byte: UInt8 in [0x2F, 0x3A, 0x20, 0xB0, 0x00] {
+                var text = Array("2026-11-25T12:57:43.123456Z".utf8)
+                text[place] = byte
+                #expect(ISOTimestamp.parse(text) == nil, "byte \(byte) at \(place)")
+            }
+        }
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43,123456Z".utf8) == nil)
+        #expect(ISOTimestamp.parse("2026-11-25T12:57:43.123456z".utf8) == nil)
     }
 
     static func endTime(_ line: String) -> (end: UInt64?, error: JSONScanError?) {
