@@ -34,7 +34,7 @@ struct JSONKeyTable<Key: JSONKey>: @unchecked Sendable {
         _ = cases.initialize(from: all)
         self.cases = UnsafeBufferPointer(cases)
         let literals = UnsafeMutableBufferPointer<Literal>.allocate(capacity: all.count)
-        _ = literals.initialize(from: all.map { Literal("\"" + $0.rawValue + "\"") })
+        _ = literals.initialize(from: all.map { Literal(key: $0.rawValue) })
         self.literals = UnsafeBufferPointer(literals)
     }
 
@@ -42,48 +42,66 @@ struct JSONKeyTable<Key: JSONKey>: @unchecked Sendable {
     func find(_ key: JSONStringBytes) -> Int? {
         key.withBytes { text in
             literals.firstIndex { literal in
-                text.count == literal.count - 2
+                text.count == literal.keyCount
                     && (text.isEmpty || memcmp(text.baseAddress!, literal.bytes + 1, text.count) == 0)
             }
         }
     }
 
+    /// A key as a member opens in Python's layout: `"key": `, after `{` for the first member and `, ` for others.
     struct Literal {
+        /// `"key": `
         let bytes: UnsafePointer<UInt8>
         let count: Int
-        /// The first and last eight bytes (four when shorter), which together cover every byte of the literal.
+        var keyCount: Int { count - 4 }
+        /// Words at the start, the middle and the end (four-byte ones when shorter), which together cover every
+        /// byte of a literal of up to 24 bytes; longer ones are compared with `memcmp`.
         private let head: UInt64
+        private let middle: UInt64
         private let tail: UInt64
 
-        init(_ text: String) {
-            let utf8 = Array(text.utf8)
+        init(key: String) {
+            let utf8 = Array(("\"" + key + "\": ").utf8)
             let bytes = UnsafeMutablePointer<UInt8>.allocate(capacity: utf8.count)
             bytes.initialize(from: utf8, count: utf8.count)
             self.bytes = UnsafePointer(bytes)
-            count = utf8.count
-            let raw = UnsafeRawPointer(bytes)
             let count = utf8.count
+            self.count = count
+            let raw = UnsafeRawPointer(bytes)
             func word(at offset: Int) -> UInt64 {
-                if count >= 8 { return raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
-                return count >= 4 ? UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) : 0
+                count >= 8 ? raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+                    : UInt64(raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
             }
+            // A key has at least one byte, so a literal at least five.
             head = word(at: 0)
+            middle = count >= 8 ? word(at: min(8, count - 8)) : head
             tail = word(at: count - (count >= 8 ? 8 : 4))
         }
 
-        /// Whether the `available` bytes at `p` start with this literal.
+        /// The length of the member's opening if the `available` bytes at `p` start with it: `{` then the literal
+        /// when `first`, else `, ` then the literal.
         @inline(__always)
-        func isPrefix(of p: UnsafeRawPointer, available: Int) -> Bool {
-            guard available >= count else { return false }
-            if count >= 8 {
-                return p.loadUnaligned(as: UInt64.self) == head
-                    && p.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == tail
+        func opening(at p: UnsafePointer<UInt8>, available: Int, first: Bool) -> Int? {
+            let separator = first ? 1 : 2
+            guard available >= separator + count else { return nil }
+            if first {
+                guard p[0] == UInt8(ascii: "{") else { return nil }
+            } else {
+                guard UnsafeRawPointer(p).loadUnaligned(as: UInt16.self) == 0x202C else { return nil }  // ", "
             }
-            if count >= 4 {
-                return UInt64(p.loadUnaligned(as: UInt32.self)) == head
-                    && UInt64(p.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) == tail
+            let q = UnsafeRawPointer(p + separator)
+            let same: Bool
+            if count > 24 {
+                same = memcmp(bytes, q, count) == 0
+            } else if count >= 8 {
+                same = q.loadUnaligned(as: UInt64.self) == head
+                    && q.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self) == tail
+                    && (count <= 16 || q.loadUnaligned(fromByteOffset: 8, as: UInt64.self) == middle)
+            } else {
+                same = UInt64(q.loadUnaligned(as: UInt32.self)) == head
+                    && UInt64(q.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)) == tail
             }
-            return memcmp(bytes, p, count) == 0
+            return same ? separator + count : nil
         }
     }
 }

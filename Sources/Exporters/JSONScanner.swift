@@ -128,34 +128,42 @@ struct JSONScanner {
 
     /// Iterates the members of an object whose keys a decoder knows: `body` gets each known key and must consume
     /// its value; the values of other keys are skipped.
+    ///
+    /// A member is first matched whole against the one at the same position of the previous object of this kind,
+    /// as Python writes it (`{"key": ` or `, "key": `); anything else, other spacing included, is read token by
+    /// token, with the same errors.
     mutating func fields<Key: JSONKey>(
         _: Key.Type, _ body: (inout JSONScanner, Key) throws(JSONScanError) -> Void
     ) throws(JSONScanError) {
         let table = Key.keys
-        try expect(UInt8(ascii: "{"))
-        if consume(UInt8(ascii: "}")) { return }
+        skipWhitespace()
         var position = 0
-        repeat {
-            skipWhitespace()
+        while true {
             let found: Int
             let expected = keyOrders[table.kind, position]
-            if expected != JSONKeyOrders.unknown,
-               table.literals[expected].isPrefix(of: bytes.baseAddress! + index, available: bytes.count - index) {
-                index += table.literals[expected].count
+            if expected != JSONKeyOrders.unknown, let length = table.literals[expected].opening(
+                at: bytes.baseAddress! + index, available: bytes.count - index, first: position == 0) {
+                index += length
                 found = expected
             } else {
+                if position == 0 {
+                    try expect(UInt8(ascii: "{"))
+                    if consume(UInt8(ascii: "}")) { return }
+                } else if !consume(UInt8(ascii: ",")) {
+                    try expect(UInt8(ascii: "}"))
+                    return
+                }
                 found = table.find(try stringBytes()) ?? JSONKeyOrders.unknown
                 keyOrders[table.kind, position] = found
+                try expect(UInt8(ascii: ":"))
             }
-            try expect(UInt8(ascii: ":"))
             if found == JSONKeyOrders.unknown {
                 _ = try value()
             } else {
                 try body(&self, table.cases[found])
             }
             position += 1
-        } while consume(UInt8(ascii: ","))
-        try expect(UInt8(ascii: "}"))
+        }
     }
 
     /// A string value as bytes: a view of the line when it has no escapes (almost always), else decoded.

@@ -189,12 +189,14 @@ import Telemetry
         ("resource", #"{"attributes": {"telemetry.sdk.language": "python", "telemetry.sdk.name": "opentelemetry", "telemetry.sdk.version": "1.45.2", "service.instance.id": "52991fff-4abc-432b-b152-fea50ea54d45", "service.name": "BSB Workflow"}, "schema_url": ""}"#),
     ]
 
-    static func object(_ members: [(key: String, value: String)]) -> String {
-        "{" + members.map { "\"\($0.key)\": \($0.value)" }.joined(separator: ", ") + "}"
+    static func object(_ members: [(key: String, value: String)], comma: String = ", ", colon: String = ": ",
+                       open: String = "{", close: String = "}") -> String {
+        open + members.map { "\"\($0.key)\"\(colon)\($0.value)" }.joined(separator: comma) + close
     }
 
-    /// The decoder expects each object's keys where the previous line had them; any other order, unknown keys, and
-    /// keys written with escapes or sharing a known key's start must decode as a fresh decoder decodes them.
+    /// The decoder expects each object's keys where the previous line had them, spaced as Python spaces them; any
+    /// other order or spacing, unknown keys, and keys written with escapes or sharing a known key's start must
+    /// decode as a fresh decoder decodes them.
     @Test func keysInAnyOrderDecodeAsTheyDoAlone() throws {
         var fresh = JSONLinesDecoder()
         let expected = try fresh.decode(Self.pythonLine)
@@ -215,7 +217,11 @@ import Telemetry
                 members[i].value = #"{"trace_state": "[]", "span_id": "0x4fc5b2aa011e95e1", "x": [], "trace_id": "0x08b015c6f6a99676c1f0b27990162bcb"}"#
             }
             if round % 11 == 0 { members.append(("kind", #""SpanKind.INTERNAL""#)) }  // a key given twice
-            lines.append(Self.object(members))
+            switch round % 13 {
+            case 3: lines.append(Self.object(members, comma: ",", colon: ":"))  // compact, as `jq -c` writes
+            case 8: lines.append(Self.object(members, comma: " ,\t", colon: " :  ", open: " { ", close: " } "))
+            default: lines.append(Self.object(members))
+            }
         }
         var decoder = JSONLinesDecoder()
         for line in lines {
