@@ -36,7 +36,8 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--make-trace
     let provider = TracerProvider(resource: Resource.detect(serviceName: "BSB Workflow"),
                                   processors: [BatchSpanProcessor(exporter: exporter)])
     let tracer = provider.tracer("bench", version: "1.0")
-    for _ in 0..<((Int(CommandLine.arguments[3]) ?? 0) / 3) {
+    let count = Int(CommandLine.arguments[3]) ?? 0
+    for _ in 0..<(count / 3) {
         tracer.withSpan("root") { root in
             root.setAttribute("mpi.rank", 0)
             tracer.withSpan("child") { child in
@@ -46,6 +47,8 @@ if CommandLine.arguments.count == 4 && CommandLine.arguments[1] == "--make-trace
             }
         }
     }
+    // The count exactly, not the nearest multiple of three below it.
+    for _ in 0..<(count % 3) { tracer.withSpan("root") { $0.setAttribute("mpi.rank", 0) } }
     provider.shutdown()
     exit(0)
 }
