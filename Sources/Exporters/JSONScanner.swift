@@ -293,9 +293,13 @@ struct JSONScanner {
     mutating func number() throws(JSONScanError) -> JSONValue {
         skipWhitespace()
         let start = index
-        if matches("NaN") { index += 3; return .double(.nan) }
-        if matches("Infinity") { index += 8; return .double(.infinity) }
-        if matches("-Infinity") { index += 9; return .double(-.infinity) }
+        guard index < bytes.count else { throw error("expected a value") }
+        switch bytes[index] {
+        case UInt8(ascii: "N") where matches("NaN"): index += 3; return .double(.nan)
+        case UInt8(ascii: "I") where matches("Infinity"): index += 8; return .double(.infinity)
+        case UInt8(ascii: "-") where matches("-Infinity"): index += 9; return .double(-.infinity)
+        default: break
+        }
         var isInteger = true
         if index < bytes.count && bytes[index] == UInt8(ascii: "-") { index += 1 }
         let digitsStart = index
@@ -313,6 +317,12 @@ struct JSONScanner {
             }
         }
         guard index > digitsStart else { throw error("expected a value") }
+        if isInteger && index - digitsStart <= 18 {
+            // Too few digits to overflow: the value without making a string for `Int64.init` to read.
+            var value: Int64 = 0
+            for i in digitsStart..<index { value = value &* 10 &+ Int64(bytes[i] &- 0x30) }
+            return .int(digitsStart > start ? -value : value)
+        }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         if isInteger, let i = Int64(text) { return .int(i) }
         guard let d = Double(text) else { throw error("invalid number '\(text)'") }

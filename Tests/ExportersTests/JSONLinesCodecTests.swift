@@ -278,6 +278,31 @@ import Telemetry
         #expect(throws: JSONScanError.self) { try decoder.decode(line) }
     }
 
+    /// Integers of up to 18 digits are read digit by digit; every number must still read as `Int64(text)`, or
+    /// else `Double(text)`, reads it.
+    @Test func numbersReadAsTheStandardLibraryReadsThem() throws {
+        var texts = ["0", "-0", "7", "-7", "007", "123456789012345678", "-123456789012345678", "999999999999999999",
+                     "1234567890123456789", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+                     "-9223372036854775809", "99999999999999999999", "0.5", "-1.5e3", "1E2", "1e-05", "NaN",
+                     "Infinity", "-Infinity"]
+        var generator = Xoshiro256StarStar(seed: 11)
+        for _ in 0..<500 {
+            let digits = Int.random(in: 1...20, using: &generator)
+            let text = (Bool.random(using: &generator) ? "-" : "")
+                + String((0..<digits).map { _ in Character(String(Int.random(in: 0...9, using: &generator))) })
+            texts.append(text)
+        }
+        for text in texts {
+            var line = Array(text.utf8) + Array(", ".utf8)
+            let value = try line.withUnsafeMutableBufferPointer { buffer throws(JSONScanError) -> JSONValue in
+                var scanner = JSONScanner(UnsafeBufferPointer(buffer))
+                return try scanner.number()
+            }
+            let expected: JSONValue = Int64(text).map { .int($0) } ?? .double(Double(text)!)
+            #expect(value == expected, "\(text)")
+        }
+    }
+
     @Test func pythonFloatsAndSpecialValuesRoundTrip() throws {
         var writer = JSONWriter()
         for d in [0.1, 1e-05, 1e16, 1e15, 100.0, -0.0, .nan, .infinity, -.infinity] {
