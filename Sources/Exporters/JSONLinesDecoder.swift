@@ -150,6 +150,7 @@ public struct JSONLinesDecoder {
                 trace = TraceID(high: id.high, low: id.low)
             case .spanID: span = try spanID(&s, what: "span_id")
             case .traceState:
+                if s.skip(#""[]""#) { break }
                 let text = try s.stringBytes()
                 if text == "[]" { break }
                 guard let parsed = PythonRepr.parseTraceState(text.string) else {
@@ -235,6 +236,7 @@ public struct JSONLinesDecoder {
     }
 
     static func kind(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Kind {
+        if s.skip(#""SpanKind.INTERNAL""#) { return .internal }
         let text = try s.stringBytes()
         switch text {
         case "SpanKind.INTERNAL", "INTERNAL": return .internal
@@ -252,6 +254,10 @@ public struct JSONLinesDecoder {
         try s.fields(StatusKey.self) { (s: inout JSONScanner, key: StatusKey) throws(JSONScanError) in
             switch key {
             case .statusCode:
+                if s.skip(#""UNSET""#) {
+                    status = .unset
+                    break
+                }
                 let code = try s.stringBytes()
                 switch code {
                 case "UNSET": status = .unset

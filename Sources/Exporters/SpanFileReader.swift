@@ -35,6 +35,8 @@ public struct SpanFileReader: Sendable {
     /// returns false or a malformed line stops the read. See `LineReader.forEachLine(from:to:_:)` for ranges.
     public func read(from start: Int = 0, to end: Int? = nil, _ body: (SpanRecord) -> Bool) throws(LineReaderError) -> Outcome {
         var decoder = JSONLinesDecoder()
+        // Locals, not `self`'s fields: a closure that reads `self` copied it (a string and a resource) per line.
+        let adjustment = adjustment
         decoder.adjustment = adjustment
         return try forEachLine(from: start, to: end) { (bytes) throws(JSONScanError) -> Bool in
             if OTLPJSONDecoder.looksLikeOTLP(bytes) {
@@ -49,6 +51,7 @@ public struct SpanFileReader: Sendable {
     /// without making the spans: what a replay's first pass needs.
     public func latestEnd(from start: Int = 0, to end: Int? = nil) throws(LineReaderError) -> (outcome: Outcome, latestEnd: UInt64) {
         var decoder = JSONLinesDecoder()
+        let adjustment = adjustment
         decoder.adjustment = adjustment
         var latest: UInt64 = 0
         let outcome = try forEachLine(from: start, to: end) { (bytes) throws(JSONScanError) -> Bool in
@@ -70,6 +73,7 @@ public struct SpanFileReader: Sendable {
         from start: Int, to end: Int?, _ line: (UnsafeBufferPointer<UInt8>) throws(JSONScanError) -> Bool
     ) throws(LineReaderError) -> Outcome {
         var outcome = Outcome()
+        let skipInvalid = skipInvalid, maxLineLength = maxLineLength
         do {
             try LineReader(path: path, maxLineLength: maxLineLength).forEachLine(from: start, to: end) { number, text in
                 outcome.lines = number
