@@ -398,7 +398,7 @@ public struct JSONLinesDecoder {
     }
 }
 
-/// The keys of the objects of a line, in the order the Python tools write them.
+/// The keys of a line's span object, in the order the Python tools write them; the other objects' keys follow.
 enum SpanKey: String, JSONKey {
     case name, context, kind
     case parentID = "parent_id"

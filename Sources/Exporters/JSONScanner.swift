@@ -141,8 +141,8 @@ struct JSONScanner {
         while true {
             let found: Int
             let expected = keyOrders[table.kind, position]
-            if expected != JSONKeyOrders.unknown, let length = table.literals[expected].opening(
-                at: bytes.baseAddress! + index, available: bytes.count - index, first: position == 0) {
+            if expected != JSONKeyOrders.unknown, let base = bytes.baseAddress, let length = table.literals[expected]
+                .opening(at: base + index, available: bytes.count - index, first: position == 0) {
                 index += length
                 found = expected
             } else {

@@ -230,6 +230,18 @@ import Telemetry
         }
     }
 
+    /// The decoder expects the previous line's keys: an empty buffer (no base address at all) after a line must be
+    /// an error, not a fault.
+    @Test func anEmptyLineAfterALineIsAnError() throws {
+        var decoder = JSONLinesDecoder()
+        _ = try decoder.decode(Self.pythonLine)
+        #expect(throws: JSONScanError.self) { try decoder.decode(UnsafeBufferPointer<UInt8>(start: nil, count: 0)) }
+        #expect(throws: JSONScanError.self) { try decoder.decode("") }
+        #expect(throws: JSONScanError.self) { try decoder.decode("{") }
+        #expect(throws: JSONScanError.self) { try decoder.decode(#"{"name": "cli", "#) }
+        #expect(try decoder.decode(Self.pythonLine).name == "cli")
+    }
+
     /// A parse reuses the previous time's minute when the first 16 bytes are the same: every time must still read as
     /// it does with nothing remembered, malformed ones included.
     @Test func timesReadTheSameAfterAnyOtherTime() {
