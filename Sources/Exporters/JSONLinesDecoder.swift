@@ -131,6 +131,7 @@ public struct JSONLinesDecoder {
     }
 
     static func context(_ s: inout JSONScanner) throws(JSONScanError) -> SpanContext {
+        if let context = pythonContext(&s) { return context }
         var trace: TraceID?
         var span: SpanID?
         var state = TraceState()
@@ -162,6 +163,34 @@ public struct JSONLinesDecoder {
         guard let trace else { throw s.error("context without trace_id") }
         guard let span else { throw s.error("context without span_id") }
         return SpanContext(traceID: trace, spanID: span, traceState: state)
+    }
+
+    /// A context exactly as Python writes it, `{"trace_id": "0x…", "span_id": "0x…", "trace_state": "[]"}`, read
+    /// at fixed places: its three literal parts compared, its two ids decoded (which checks every digit). Nil, with
+    /// nothing consumed, for anything else.
+    static func pythonContext(_ s: inout JSONScanner) -> SpanContext? {
+        s.skipWhitespace()
+        let traceAt = ContextLayout.traceOpening.utf8CodeUnitCount
+        let spanOpeningAt = traceAt + 32
+        let spanAt = spanOpeningAt + ContextLayout.spanOpening.utf8CodeUnitCount
+        let closingAt = spanAt + 16
+        let length = closingAt + ContextLayout.closing.utf8CodeUnitCount
+        guard let base = s.bytes.baseAddress, s.bytes.count - s.index >= length else { return nil }
+        let p = base + s.index
+        guard memcmp(p, ContextLayout.traceOpening.utf8Start, traceAt) == 0,
+              memcmp(p + spanOpeningAt, ContextLayout.spanOpening.utf8Start, spanAt - spanOpeningAt) == 0,
+              memcmp(p + closingAt, ContextLayout.closing.utf8Start, length - closingAt) == 0,
+              let high = hex16(UnsafeRawPointer(p + traceAt)), let low = hex16(UnsafeRawPointer(p + traceAt + 16)),
+              let span = hex16(UnsafeRawPointer(p + spanAt))
+        else { return nil }
+        s.index += length
+        return SpanContext(traceID: TraceID(high: high, low: low), spanID: SpanID(span), traceState: TraceState())
+    }
+
+    private enum ContextLayout {
+        static let traceOpening: StaticString = #"{"trace_id": "0x"#
+        static let spanOpening: StaticString = #"", "span_id": "0x"#
+        static let closing: StaticString = #"", "trace_state": "[]"}"#
     }
 
     static func spanID(_ s: inout JSONScanner, what: String) throws(JSONScanError) -> SpanID {
@@ -249,6 +278,7 @@ public struct JSONLinesDecoder {
     }
 
     static func status(_ s: inout JSONScanner) throws(JSONScanError) -> SpanRecord.Status {
+        if s.skip(#"{"status_code": "UNSET"}"#) { return .unset }
         var status = SpanRecord.Status.unset
         var description: String?
         try s.fields(StatusKey.self) { (s: inout JSONScanner, key: StatusKey) throws(JSONScanError) in

@@ -149,6 +149,9 @@ import Telemetry
         (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95eG"}}"#, "span_id '0x4fc5b2aa011e95eG'"),
         (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "2026-11-25T12:57:43.97141xZ"}"#, "start_time '2026-11-25T12:57:43.97141xZ'"),
         (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95e1"}, "start_time": "2026-11-25T12:57:43.9714\"Z"}"#, #"start_time '2026-11-25T12:57:43.9714"Z'"#),
+        // A context in Python's exact layout is read at fixed places; a bad digit there is reported as anywhere.
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b2799016-bcb", "span_id": "0x4fc5b2aa011e95e1", "trace_state": "[]"}}"#, "trace_id '0x08b015c6f6a99676c1f0b2799016-bcb'"),
+        (#"{"name": "x", "context": {"trace_id": "0x08b015c6f6a99676c1f0b27990162bcb", "span_id": "0x4fc5b2aa011e95g1", "trace_state": "[]"}}"#, "span_id '0x4fc5b2aa011e95g1'"),
         (#"{"name": "x", "kind": "SpanKind.WEIRD"}"#, "unknown span kind"),
         (#"{"name": "x", "attributes": {"k": {"nested": 1}}}"#, "attribute 'k'"),
         (#"{"name": "x"} trailing"#, "unexpected text after"),
@@ -212,6 +215,10 @@ import Telemetry
             }
             if round % 5 == 0, let i = members.firstIndex(where: { $0.key == "name" }) {
                 members[i].key = #"n\u0061me"#
+            }
+            if round % 19 == 0, let i = members.firstIndex(where: { $0.key == "context" }) {
+                // Upper-case digits, read by the fixed-place path as by the token path.
+                members[i].value = #"{"trace_id": "0x08B015C6F6A99676C1F0B27990162BCB", "span_id": "0x4FC5B2AA011E95E1", "trace_state": "[]"}"#
             }
             if round % 7 == 0, let i = members.firstIndex(where: { $0.key == "context" }) {
                 members[i].value = #"{"trace_state": "[]", "span_id": "0x4fc5b2aa011e95e1", "x": [], "trace_id": "0x08b015c6f6a99676c1f0b27990162bcb"}"#
