@@ -14,7 +14,7 @@ import Telemetry
 /// worker has a few batches in flight at most, which bounds the memory whatever the file's size.
 enum DecodedBatches {
     /// The batch processor's default export size, so that a batch goes to the exporter whole.
-    static let batchSize = 512
+    static let batchSize = BatchSpanProcessor.Configuration().maxExportBatchSize
     /// Enough for a worker to decode a whole chunk (about 2,700 spans of 800 bytes) while the caller still
     /// takes the previous one from another worker, instead of stopping in its middle.
     static let inFlight = 8

@@ -17,6 +17,12 @@ enum JSONByteScan {
         return control | upper | quote | backslash
     }
 
+    /// Whether `b` is printable ASCII other than quote and backslash: a byte Python's `json.dumps` writes as it is.
+    @inline(__always)
+    static func isPrintableASCII(_ b: UInt8) -> Bool {
+        b >= 0x20 && b < 0x7F && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\")
+    }
+
     /// Whether all `n` bytes from `p` are printable ASCII other than quote and backslash: what Python's
     /// `json.dumps` writes as it is. Short strings are read as two overlapping words (never past their end)
     /// instead of byte by byte: most keys and values are shorter than 16 bytes.
@@ -36,10 +42,7 @@ enum JSONByteScan {
                 | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
             return specials(w, nonASCII: true) == 0
         }
-        for k in 0..<n {
-            let b = p[k]
-            if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return false }
-        }
+        for k in 0..<n where !isPrintableASCII(p[k]) { return false }
         return true
     }
 

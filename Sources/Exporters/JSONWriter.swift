@@ -91,11 +91,7 @@ struct JSONWriter: ~Copyable {
         var i = n
         if !JSONByteScan.isPrintableASCII(p, n) {
             i = 0
-            while i < n {
-                let b = p[i]
-                if b < 0x20 || b >= 0x7F || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { break }
-                i += 1
-            }
+            while i < n && JSONByteScan.isPrintableASCII(p[i]) { i += 1 }
         }
         Self.copy(to: base + count, from: p, count: i)
         count += i

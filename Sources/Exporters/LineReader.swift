@@ -69,8 +69,8 @@ public struct LineReader {
             var consumed = 0
             let all = UnsafeBufferPointer(start: buffer, count: filled)
             while consumed < filled {
-                guard let found = memchr(all.baseAddress! + consumed, 0x0A, filled - consumed) else { break }
-                let newline = consumed + (UnsafeRawPointer(found) - UnsafeRawPointer(all.baseAddress! + consumed))
+                guard let found = memchr(buffer + consumed, 0x0A, filled - consumed) else { break }
+                let newline = UnsafeRawPointer(found) - UnsafeRawPointer(buffer)
                 number += 1
                 let length = newline - consumed
                 let line: Line
