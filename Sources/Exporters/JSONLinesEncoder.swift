@@ -8,11 +8,15 @@ import Telemetry
 public struct JSONLinesEncoder: ~Copyable {
     private var writer = JSONWriter(capacity: 64 * 1024)
     private var timeCache = ISOTimestamp.Cache()
+    private var attributeKeys = AttributeKeyCache()
     /// The last resource encoded, compared by identity: its reference count is not touched per span, since the
     /// thread that makes the spans keeps counting it (one shared counter bounced between cores costs more
     /// than encoding the span).
     private var cachedResource: (id: ObjectIdentifier, kept: Resource)?
     private var cachedResourceBytes: [UInt8] = []
+    /// The last scope encoded: a tracer's spans all carry the same one.
+    private var cachedScope: InstrumentationScope?
+    private var cachedScopeBytes: [UInt8] = []
 
     public init() {}
 
@@ -44,7 +48,7 @@ public struct JSONLinesEncoder: ~Copyable {
         writer.raw(", \"status\": ")
         status(span.status)
         writer.raw(", \"attributes\": ")
-        writer.attributes(span.attributes)
+        writer.attributes(span.attributes, keys: &attributeKeys)
         writer.raw(", \"events\": [")
         for (i, event) in span.events.enumerated() {
             if i > 0 { writer.raw(", ") }
@@ -77,18 +81,12 @@ public struct JSONLinesEncoder: ~Copyable {
             writer.raw(", \"trace_flags\": ")
             writer.unsigned(UInt64(span.context.traceFlags.rawValue))
         }
-        if let scope = span.scope {
-            writer.raw(", \"scope\": {\"name\": ")
-            writer.string(scope.name)
-            if let version = scope.version {
-                writer.raw(", \"version\": ")
-                writer.string(version)
-            }
-            writer.byte(UInt8(ascii: "}"))
+        if let scope = span.scope { self.scope(scope) }
+        if span.droppedAttributes | span.droppedEvents | span.droppedLinks != 0 {
+            dropped(", \"dropped_attributes\": ", span.droppedAttributes)
+            dropped(", \"dropped_events\": ", span.droppedEvents)
+            dropped(", \"dropped_links\": ", span.droppedLinks)
         }
-        dropped(", \"dropped_attributes\": ", span.droppedAttributes)
-        dropped(", \"dropped_events\": ", span.droppedEvents)
-        dropped(", \"dropped_links\": ", span.droppedLinks)
         writer.raw("}\n")
     }
 
@@ -134,6 +132,23 @@ public struct JSONLinesEncoder: ~Copyable {
             }
             writer.byte(UInt8(ascii: "}"))
         }
+    }
+
+    /// The scope object, encoded again only when it is not the last span's: a tracer's spans share one.
+    private mutating func scope(_ scope: InstrumentationScope) {
+        if cachedScope.map({ !$0.isIdentical(to: scope) }) ?? true {
+            var w = JSONWriter(capacity: 128)
+            w.raw(", \"scope\": {\"name\": ")
+            w.string(scope.name)
+            if let version = scope.version {
+                w.raw(", \"version\": ")
+                w.string(version)
+            }
+            w.byte(UInt8(ascii: "}"))
+            cachedScope = scope
+            cachedScopeBytes = w.bytes
+        }
+        writer.raw(cachedScopeBytes)
     }
 
     /// The resource object, encoded once per resource: every span of a process shares it.

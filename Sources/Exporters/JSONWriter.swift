@@ -292,6 +292,29 @@ struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "]"))
     }
 
+    /// The attributes object of a span: keys found in `keys` at their place are copied as they were written for
+    /// the last span.
+    mutating func attributes(_ attributes: Attributes, keys: inout AttributeKeyCache) {
+        byte(UInt8(ascii: "{"))
+        attributes.entries.withUnsafeBufferPointer { entries in
+            for i in entries.indices {
+                if i > 0 { raw(", ") }
+                if let encoded = keys.lookup(entries[i].key, at: i) {
+                    reserve(encoded.count)
+                    Self.copy(to: base + count, from: encoded.baseAddress!, count: encoded.count)
+                    count += encoded.count
+                } else {
+                    let start = count
+                    string(entries[i].key)
+                    raw(": ")
+                    keys.remember(entries[i].key, at: i, encoded: UnsafeBufferPointer(start: base + start, count: count - start))
+                }
+                value(entries[i].value)
+            }
+        }
+        byte(UInt8(ascii: "}"))
+    }
+
     mutating func attributes(_ attributes: Attributes) {
         byte(UInt8(ascii: "{"))
         // Read in place: iterating the array would copy each entry, retaining and releasing its strings.

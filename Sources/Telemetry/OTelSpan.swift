@@ -22,6 +22,14 @@ public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
         var droppedLinks = 0
         /// `Type: message` of the last recorded error, the description an ERROR status without one gets.
         var lastError: String?
+        /// The record the span became at `end()`, when a processor wanted one. The name, attributes, events and
+        /// links move into it rather than being copied: each copy is a reference count raised now and dropped
+        /// at both deinits, an atomic operation paid per string and per array on the path of every span.
+        var record: SpanRecord?
+
+        /// The name, valid before and after the end.
+        var currentName: String { record?.name ?? name }
+        var currentAttributes: Attributes { record?.attributes ?? attributes }
     }
 
     public var spanContext: SpanContext { value }
@@ -79,7 +87,7 @@ public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
     }
 
     public var operationName: String {
-        get { state.withLock { $0.name } }
+        get { state.withLock { $0.currentName } }
         set {
             guard isRecording else { return }
             state.withLock { if !$0.ended { $0.name = newValue } }
@@ -117,7 +125,7 @@ public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
     }
 
     public var attributes: SpanAttributes {
-        get { state.withLock { $0.attributes.spanAttributes } }
+        get { state.withLock { $0.currentAttributes.spanAttributes } }
         set {
             guard isRecording else { return }
             // Keys already present keep their place; new keys follow in name order, since a dictionary has none.
@@ -229,12 +237,19 @@ public final class OTelSpan: SpanContextBox, Tracing.Span, @unchecked Sendable {
             s.ended = true
             // Without processors nobody would read the record: skip building it.
             guard !provider.processors.isEmpty else { return nil }
-            return SpanRecord(
-                name: s.name, context: spanContext, parentSpanID: parentSpanID, kind: kind,
+            var name = "", attributes = Attributes(), events: [SpanRecord.Event] = [], links: [SpanRecord.Link] = []
+            swap(&name, &s.name)
+            swap(&attributes, &s.attributes)
+            swap(&events, &s.events)
+            swap(&links, &s.links)
+            let record = SpanRecord(
+                name: name, context: spanContext, parentSpanID: parentSpanID, kind: kind,
                 startTimeNanos: startNanos, endTimeNanos: max(endNanos, startNanos), status: s.status,
-                attributes: s.attributes, events: s.events, links: s.links, resource: provider.resource,
+                attributes: attributes, events: events, links: links, resource: provider.resource,
                 scope: tracer.scope, droppedAttributes: s.droppedAttributes, droppedEvents: s.droppedEvents,
                 droppedLinks: s.droppedLinks)
+            s.record = record
+            return record
         }
         if let record { provider.spanEnded(self, record) }
     }

@@ -134,12 +134,38 @@ public final class SpanRecord: Hashable, Sendable {
 }
 
 /// The library that produced a span: the name and version given to `TracerProvider.tracer(_:version:)`.
+///
+/// Every span and record of a tracer carries its scope, so the two strings live in one shared object: a copy is
+/// one reference count, not two strings (one of them optional, which Swift copies through a generic witness),
+/// and an encoder recognises the scope of the last span by identity before comparing any text.
 public struct InstrumentationScope: Hashable, Sendable {
-    public let name: String
-    public let version: String?
+    private final class Storage: Sendable {
+        let name: String
+        let version: String?
+        init(name: String, version: String?) {
+            self.name = name
+            self.version = version
+        }
+    }
+
+    private let storage: Storage
+
+    public var name: String { storage.name }
+    public var version: String? { storage.version }
 
     public init(name: String, version: String? = nil) {
-        self.name = name
-        self.version = version
+        storage = Storage(name: name, version: version)
+    }
+
+    /// Whether both scopes are the same object: then they are equal without reading their text.
+    public func isIdentical(to other: InstrumentationScope) -> Bool { storage === other.storage }
+
+    public static func == (lhs: InstrumentationScope, rhs: InstrumentationScope) -> Bool {
+        lhs.isIdentical(to: rhs) || (lhs.name == rhs.name && lhs.version == rhs.version)
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(version)
     }
 }

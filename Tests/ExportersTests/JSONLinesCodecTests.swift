@@ -58,6 +58,48 @@ import Telemetry
         #expect(encode(decoded) == line)
     }
 
+    /// One encoder reused across spans remembers their keys by position and their scope: spans whose keys,
+    /// key order, key count or scope differ from the last span's must still come out as a fresh encoder writes
+    /// them, including keys too long to remember, keys that need escapes, and more keys than it remembers.
+    @Test func anEncoderReusedAcrossDifferentSpansWritesWhatAFreshOneWrites() {
+        let resource = Resource(attributes: ["service.name": "bench"])
+        let scopes = [InstrumentationScope(name: "bsb-core", version: "8.0.2"), InstrumentationScope(name: "other"),
+                      InstrumentationScope(name: "bsb-core", version: "8.0.2")]
+        let long = String(repeating: "k", count: 40)
+        let runtime = String("mpi.rank".reversed().reversed())  // the same text in a string of its own
+        let attributeSets: [Attributes] = [
+            ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"],
+            ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"],
+            ["mpi.size": 1, "mpi.rank": 0],
+            [Attribute(runtime, 3)].reduce(into: Attributes()) { $0[$1.key] = $1.value },
+            ["mpi.ranks": 0, "quote\"d": 1, long: 2, "": 3, "μm": 4],
+            ["mpi.ranks": 0, "quote\"d": 1, long: 2, "": 3, "μm": 4],
+            Attributes((0..<20).map { Attribute("key\($0 % 7)-\($0)", .int(Int64($0))) }),
+            Attributes((0..<20).map { Attribute("key\($0 % 5)-\($0)", .int(Int64($0))) }),
+            [:],
+            ["mpi.rank": 0],
+        ]
+        var reused = JSONLinesEncoder()
+        for (i, attributes) in attributeSets.enumerated() {
+            let span = SpanRecord(
+                name: "span \(i)", context: SpanContext(traceID: TraceID(high: 1, low: 2), spanID: SpanID(UInt64(i + 1))),
+                parentSpanID: nil, startTimeNanos: 1_795_611_463_971_415_000, endTimeNanos: 1_795_611_463_971_416_000,
+                attributes: attributes, resource: resource, scope: scopes[i % scopes.count])
+            reused.encode(span)
+            #expect(String(decoding: reused.bytes, as: UTF8.self) == encode(span), "span \(i)")
+            reused.reset()
+        }
+    }
+
+    @Test func scopesAreEqualByTextAndIdenticalOnlyAsOneObject() {
+        let a = InstrumentationScope(name: "bsb-core", version: "8.0.2")
+        let b = InstrumentationScope(name: "bsb-core", version: "8.0.2")
+        #expect(a == b && a.hashValue == b.hashValue)
+        #expect(!a.isIdentical(to: b) && a.isIdentical(to: a))
+        #expect(a != InstrumentationScope(name: "bsb-core"))
+        #expect(a != InstrumentationScope(name: "bsb-cor", version: "8.0.2"))
+    }
+
     @Test func unsampledFlagsAreKeptInAnExtraKey() throws {
         let span = SpanRecord(
             name: "n", context: SpanContext(traceID: TraceID(high: 1, low: 1), spanID: SpanID(1), traceFlags: .none),

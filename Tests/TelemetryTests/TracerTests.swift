@@ -164,6 +164,22 @@ import Glibc
         #expect(processor.records[0].attributes["late"] == nil)
     }
 
+    /// At the end the span's name and attributes move into its record; the span still answers with them.
+    @Test func anEndedSpanStillReadsItsNameAndAttributes() throws {
+        let span = provider.tracer().startSpan("kept", parent: .topLevel, attributes: ["mpi.rank": 3])
+        span.setAttribute("late", "yes")
+        span.end()
+        span.operationName = "renamed"
+        #expect(span.operationName == "kept")
+        #expect(span.attributes.get("mpi.rank") == .int64(3))
+        #expect(span.attributes.get("late") == .string("yes"))
+        let unrecorded = TracerProvider().tracer().startSpan("no processor", parent: .topLevel, attributes: ["a": 1])
+        unrecorded.end()
+        #expect(unrecorded.operationName == "no processor")
+        #expect(unrecorded.attributes.get("a") == .int64(1))
+        #expect(processor.records.map(\.name) == ["kept"])
+    }
+
     @Test func spanStartAttributesComeFirst() throws {
         let provider = TracerProvider(processors: [processor], spanStartAttributes: ["mpi.rank": 0, "mpi.size": 1])
         provider.tracer().withSpan("s") { $0.setAttribute("own", 1) }
