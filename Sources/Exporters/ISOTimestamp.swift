@@ -33,10 +33,7 @@ enum ISOTimestamp {
             cache.seconds = seconds
             cache.prefix = Prefix(prefix(seconds: Int64(seconds)))
         }
-        writer.byte(UInt8(ascii: "\""))
-        withUnsafeBytes(of: cache.prefix) { writer.raw($0.baseAddress!, Prefix.count) }
-        writer.sixDigits(micros % 1_000_000)
-        writer.raw("Z\"")
+        writer.quotedTimestamp(prefix: cache.prefix.words, micros: micros % 1_000_000)
     }
 
     /// `YYYY-MM-DDTHH:MM:SS.` for a second count.

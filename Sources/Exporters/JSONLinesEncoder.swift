@@ -8,7 +8,8 @@ import Telemetry
 public struct JSONLinesEncoder: ~Copyable {
     private var writer = JSONWriter(capacity: 64 * 1024)
     private var timeCache = ISOTimestamp.Cache()
-    private var attributeKeys = AttributeKeyCache()
+    private var attributeKeys = EncodedStringCache()
+    private var attributeValues = EncodedStringCache()
     /// The last resource encoded, compared by identity: its reference count is not touched per span, since the
     /// thread that makes the spans keeps counting it (one shared counter bounced between cores costs more
     /// than encoding the span).
@@ -47,7 +48,7 @@ public struct JSONLinesEncoder: ~Copyable {
         writer.raw(", \"end_time\": ")
         ISOTimestamp.write(span.endTimeNanos, into: &writer, cache: &timeCache)
         statusAndAttributesKey(span.status)
-        writer.attributes(span.attributes, keys: &attributeKeys)
+        writer.attributes(span.attributes, keys: &attributeKeys, values: &attributeValues)
         if span.events.isEmpty && span.links.isEmpty {
             writer.raw(", \"events\": [], \"links\": [], \"resource\": ")
         } else {

@@ -193,19 +193,21 @@ struct JSONWriter: ~Copyable {
         }
     }
 
-    /// Exactly six digits, zero-padded: the microseconds of a timestamp.
+    /// `"` + the 20-byte `YYYY-MM-DDTHH:MM:SS.` prefix (as its words) + six digits of microseconds + `Z"`: one
+    /// bounds check and word stores for the two timestamps of every line.
     @inline(__always)
-    mutating func sixDigits(_ value: UInt64) {
-        reserve(6)
-        // Three independent pairs rather than six divisions each waiting for the last: two timestamps a span.
-        let high = value / 10_000
-        let middle = value / 100 % 100
-        let low = value % 100
+    mutating func quotedTimestamp(prefix: (UInt64, UInt64, UInt32), micros: UInt64) {
+        reserve(29)
         let p = UnsafeMutableRawPointer(base + count)
-        p.storeBytes(of: Self.digitPair(high), as: UInt16.self)
-        p.storeBytes(of: Self.digitPair(middle), toByteOffset: 2, as: UInt16.self)
-        p.storeBytes(of: Self.digitPair(low), toByteOffset: 4, as: UInt16.self)
-        count += 6
+        p.storeBytes(of: UInt8(ascii: "\""), as: UInt8.self)
+        p.storeBytes(of: prefix.0, toByteOffset: 1, as: UInt64.self)
+        p.storeBytes(of: prefix.1, toByteOffset: 9, as: UInt64.self)
+        p.storeBytes(of: prefix.2, toByteOffset: 17, as: UInt32.self)
+        p.storeBytes(of: Self.digitPair(micros / 10_000), toByteOffset: 21, as: UInt16.self)
+        p.storeBytes(of: Self.digitPair(micros / 100 % 100), toByteOffset: 23, as: UInt16.self)
+        p.storeBytes(of: Self.digitPair(micros % 100), toByteOffset: 25, as: UInt16.self)
+        p.storeBytes(of: UInt16(littleEndian: 0x225A), toByteOffset: 27, as: UInt16.self)  // `Z"`
+        count &+= 29
     }
 
     /// The two ASCII digits of `value` (below 100) as the bytes of a UInt16, tens first in memory.
@@ -292,27 +294,43 @@ struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "]"))
     }
 
-    /// The attributes object of a span: keys found in `keys` at their place are copied as they were written for
-    /// the last span.
-    mutating func attributes(_ attributes: Attributes, keys: inout AttributeKeyCache) {
+    /// The attributes object of a span: keys and string values found in the caches at their place are copied as
+    /// they were written for the last span.
+    mutating func attributes(_ attributes: Attributes, keys: inout EncodedStringCache, values: inout EncodedStringCache) {
         byte(UInt8(ascii: "{"))
         attributes.entries.withUnsafeBufferPointer { entries in
             for i in entries.indices {
                 if i > 0 { raw(", ") }
                 if let encoded = keys.lookup(entries[i].key, at: i) {
-                    reserve(encoded.count)
-                    Self.copy(to: base + count, from: encoded.baseAddress!, count: encoded.count)
-                    count += encoded.count
+                    remembered(encoded)
                 } else {
                     let start = count
                     string(entries[i].key)
                     raw(": ")
                     keys.remember(entries[i].key, at: i, encoded: UnsafeBufferPointer(start: base + start, count: count - start))
                 }
-                value(entries[i].value)
+                if case .string(let text) = entries[i].value {
+                    if let encoded = values.lookup(text, at: i) {
+                        remembered(encoded)
+                    } else {
+                        let start = count
+                        string(text)
+                        values.remember(text, at: i, encoded: UnsafeBufferPointer(start: base + start, count: count - start))
+                    }
+                } else {
+                    value(entries[i].value)
+                }
             }
         }
         byte(UInt8(ascii: "}"))
+    }
+
+    /// Bytes from an `EncodedStringCache`: short, copied without a call.
+    @inline(__always)
+    private mutating func remembered(_ encoded: UnsafeBufferPointer<UInt8>) {
+        reserve(encoded.count)
+        Self.copy(to: base + count, from: encoded.baseAddress!, count: encoded.count)
+        count &+= encoded.count
     }
 
     mutating func attributes(_ attributes: Attributes) {

@@ -86,18 +86,46 @@ func treeRecords() -> [SpanRecord] {
     return memory.finishedSpans
 }
 
+/// Spans each `--encode` round encodes (`BENCH_ENCODE_N`, default 1,000,000; fewer to count instructions under
+/// callgrind).
+let encodeRounds = max(getenv("BENCH_ENCODE_N").flatMap { Int(String(cString: $0)) } ?? 1_000_000, 1)
+
 // `bench --encode`: the JSON Lines encoder alone, on the three spans of one tree of the export workload: ns per
 // span, the best of 7 rounds of 1,000,000.
 if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--encode" {
     let spans = treeRecords()
     var encoder = JSONLinesEncoder()
     let fastest = bestSeconds(of: 7) {
-        for i in 0..<1_000_000 {
+        for i in 0..<encodeRounds {
             encoder.encode(spans[i % spans.count])
             encoder.reset()
         }
     }
-    print("{\"encode_ns_per_span\": \(Int(fastest * 1e3))}")
+    print("{\"encode_ns_per_span\": \(Int(fastest * 1e9 / Double(encodeRounds)))}")
+    exit(0)
+}
+
+// `bench --encode-unique`: the same, on 3,000 spans whose string values all differ (`hdf5.path` and `bsb.type`
+// unique to each span): the case where remembering the last span's strings never pays.
+if CommandLine.arguments.count == 2 && CommandLine.arguments[1] == "--encode-unique" {
+    let spans = (0..<1_000).flatMap { i in
+        treeRecords().map { r in
+            var attributes = r.attributes
+            attributes["bsb.type"] = .string("component_method_\(i)")
+            attributes["hdf5.path"] = .string("/placement/base_type/\(i)")
+            return SpanRecord(name: r.name, context: r.context, parentSpanID: r.parentSpanID, kind: r.kind,
+                              startTimeNanos: r.startTimeNanos, endTimeNanos: r.endTimeNanos, attributes: attributes,
+                              resource: r.resource, scope: r.scope)
+        }
+    }
+    var encoder = JSONLinesEncoder()
+    let fastest = bestSeconds(of: 7) {
+        for i in 0..<encodeRounds {
+            encoder.encode(spans[i % spans.count])
+            encoder.reset()
+        }
+    }
+    print("{\"encode_unique_ns_per_span\": \(Int(fastest * 1e9 / Double(encodeRounds)))}")
     exit(0)
 }
 

@@ -58,9 +58,10 @@ import Telemetry
         #expect(encode(decoded) == line)
     }
 
-    /// One encoder reused across spans remembers their keys by position and their scope: spans whose keys,
-    /// key order, key count or scope differ from the last span's must still come out as a fresh encoder writes
-    /// them, including keys too long to remember, keys that need escapes, and more keys than it remembers.
+    /// One encoder reused across spans remembers their keys and string values by position, and their scope: spans
+    /// whose keys, values, value types, key order, key count or scope differ from the last span's must still come
+    /// out as a fresh encoder writes them, including strings too long to remember, strings that need escapes, equal
+    /// strings held apart, and more attributes than it remembers.
     @Test func anEncoderReusedAcrossDifferentSpansWritesWhatAFreshOneWrites() {
         let resource = Resource(attributes: ["service.name": "bench"])
         let scopes = [InstrumentationScope(name: "bsb-core", version: "8.0.2"), InstrumentationScope(name: "other"),
@@ -70,6 +71,10 @@ import Telemetry
         let attributeSets: [Attributes] = [
             ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"],
             ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/base_type"],
+            ["mpi.rank": 0, "mpi.size": 1, "bsb.type": "component_method", "hdf5.path": "/placement/other_type"],
+            ["mpi.rank": "0", "mpi.size": 1, "bsb.type": .string(String("component_".reversed().reversed()) + "method"),
+             "hdf5.path": .string("/placement/" + String(repeating: "long", count: 10))],
+            ["mpi.rank": "0", "mpi.size": "tab\there", "bsb.type": "μm³", "hdf5.path": .string("/placement/" + String(repeating: "long", count: 10))],
             ["mpi.size": 1, "mpi.rank": 0],
             [Attribute(runtime, 3)].reduce(into: Attributes()) { $0[$1.key] = $1.value },
             ["mpi.ranks": 0, "quote\"d": 1, long: 2, "": 3, "μm": 4],
