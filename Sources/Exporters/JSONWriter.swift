@@ -254,20 +254,28 @@ struct JSONWriter: ~Copyable {
 
     /// `0x` followed by 16 hex digits, quoted.
     mutating func hexID(_ value: UInt64) {
-        raw("\"0x")
-        reserve(17)
-        HexCoding.writeHex(value, into: base + count)
-        count += 16
-        byte(UInt8(ascii: "\""))
+        reserve(20)
+        quotedHexPrefix()
+        HexCoding.writeHex(value, into: base + (count &+ 3))
+        base[count &+ 19] = UInt8(ascii: "\"")
+        count &+= 20
     }
 
     mutating func traceID(_ id: TraceID) {
-        raw("\"0x")
-        reserve(33)
-        HexCoding.writeHex(id.high, into: base + count)
-        HexCoding.writeHex(id.low, into: base + count + 16)
-        count += 32
-        byte(UInt8(ascii: "\""))
+        reserve(36)
+        quotedHexPrefix()
+        HexCoding.writeHex(id.high, into: base + (count &+ 3))
+        HexCoding.writeHex(id.low, into: base + (count &+ 19))
+        base[count &+ 35] = UInt8(ascii: "\"")
+        count &+= 36
+    }
+
+    /// `"0x` at the end, in room already reserved.
+    @inline(__always)
+    private func quotedHexPrefix() {
+        base[count] = UInt8(ascii: "\"")
+        base[count &+ 1] = UInt8(ascii: "0")
+        base[count &+ 2] = UInt8(ascii: "x")
     }
 
     mutating func value(_ value: AttributeValue) {

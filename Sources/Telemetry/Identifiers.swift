@@ -96,7 +96,7 @@ public enum HexCoding {
     }
 
     /// Writes 16 lowercase hex digits of `value` at `pointer`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func writeHex(_ value: UInt64, into pointer: UnsafeMutablePointer<UInt8>) {
         // Eight digits per word: every exported span writes 48 of them, and a loop per digit cost more than the
         // rest of its line's numbers.
@@ -106,7 +106,7 @@ public enum HexCoding {
     }
 
     /// The eight hex digits of `value` as the bytes of a word, in memory order on a little-endian machine.
-    @inlinable
+    @inlinable @inline(__always)
     static func hexWord(_ value: UInt32) -> UInt64 {
         // Spread the nibbles one per byte, most significant in the lowest byte (the first in memory).
         var v = UInt64(value)

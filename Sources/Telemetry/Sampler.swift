@@ -82,13 +82,15 @@ public struct ParentBasedSampler: Sampler {
         guard let parent, parent.isValid else {
             return root.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
         }
-        let delegate: any Sampler = switch (parent.isRemote, parent.isSampled) {
-        case (true, true): remoteParentSampled
-        case (true, false): remoteParentNotSampled
-        case (false, true): localParentSampled
-        case (false, false): localParentNotSampled
+        // Each delegate called where it is stored: picking one into a local first copies the existential box.
+        switch (parent.isRemote, parent.isSampled) {
+        case (true, true): return remoteParentSampled.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
+        case (true, false):
+            return remoteParentNotSampled.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
+        case (false, true): return localParentSampled.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
+        case (false, false):
+            return localParentNotSampled.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
         }
-        return delegate.shouldSample(parent: parent, traceID: traceID, name: name, kind: kind)
     }
 
     public var description: String { "ParentBased{root:\(root.description)}" }
