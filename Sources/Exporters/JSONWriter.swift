@@ -99,8 +99,8 @@ struct JSONWriter: ~Copyable {
         byte(UInt8(ascii: "\""))
     }
 
-    /// Copies `n` bytes; those of a short string (most keys and values) with two overlapping word moves instead
-    /// of a call to `memmove`, which cost more than the copy for a dozen bytes.
+    /// Copies `n` bytes; those of a short string (most keys and values, up to 32 bytes) with overlapping word
+    /// moves instead of a call to `memmove`, which costs more than the copy for a few dozen bytes.
     @inline(__always)
     private static func copy(to destination: UnsafeMutablePointer<UInt8>, from source: UnsafePointer<UInt8>, count n: Int) {
         let to = UnsafeMutableRawPointer(destination), from = UnsafeRawPointer(source)
@@ -114,7 +114,17 @@ struct JSONWriter: ~Copyable {
             let tail = from.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
             to.storeBytes(of: head, as: UInt32.self)
             to.storeBytes(of: tail, toByteOffset: n - 4, as: UInt32.self)
-        } else if n > 16 {
+        } else if n > 16 && n <= 32 {
+            // Two overlapping halves of 16 bytes, as two words each.
+            let a = from.loadUnaligned(as: UInt64.self)
+            let b = from.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+            let c = from.loadUnaligned(fromByteOffset: n - 16, as: UInt64.self)
+            let d = from.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            to.storeBytes(of: a, as: UInt64.self)
+            to.storeBytes(of: b, toByteOffset: 8, as: UInt64.self)
+            to.storeBytes(of: c, toByteOffset: n - 16, as: UInt64.self)
+            to.storeBytes(of: d, toByteOffset: n - 8, as: UInt64.self)
+        } else if n > 32 {
             to.copyMemory(from: from, byteCount: n)
         } else {
             for k in 0..<n { destination[k] = source[k] }
