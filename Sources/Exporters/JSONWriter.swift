@@ -325,7 +325,7 @@ struct JSONWriter: ~Copyable {
                     let start = count
                     string(entries[i].key)
                     raw(": ")
-                    keys.remember(entries[i].key, at: i, encoded: UnsafeBufferPointer(start: base + start, count: count - start))
+                    keys.remember(entries[i].key, at: i, encoded: written(since: start))
                 }
                 if case .string(let text) = entries[i].value {
                     if let encoded = values.lookup(text, at: i) {
@@ -333,7 +333,7 @@ struct JSONWriter: ~Copyable {
                     } else {
                         let start = count
                         string(text)
-                        values.remember(text, at: i, encoded: UnsafeBufferPointer(start: base + start, count: count - start))
+                        values.remember(text, at: i, encoded: written(since: start))
                     }
                 } else {
                     value(entries[i].value)
@@ -341,6 +341,11 @@ struct JSONWriter: ~Copyable {
             }
         }
         byte(UInt8(ascii: "}"))
+    }
+
+    /// The bytes written since `start`; valid until the next write.
+    private func written(since start: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: base + start, count: count - start)
     }
 
     /// Bytes from an `EncodedStringCache`: short, copied without a call.
